@@ -1,0 +1,102 @@
+//! Credentials on requests: device tokens for sync, HTTP Basic for administration.
+
+use std::time::Instant;
+
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use base64::Engine;
+use relais_sync::accounts::{self, DeviceToken, Role, TokenCheck, User};
+use relais_sync::DeviceAuth;
+
+use crate::api_error::ApiError;
+use crate::state::AppState;
+
+/// Resolve the `Authorization: Bearer` device token.
+pub async fn device(
+    req: &HttpRequest,
+    state: &actix_web::web::Data<AppState>,
+) -> Result<DeviceAuth, ApiError> {
+    let token = bearer(req).ok_or(ApiError::Unauthorized(
+        "a device token is required (Authorization: Bearer …)",
+    ))?;
+    let store = state.store.clone();
+    let check =
+        actix_web::web::block(move || store.read(|conn| accounts::check_token(conn, &token)))
+            .await??;
+    match check {
+        TokenCheck::Valid(auth) => Ok(auth),
+        TokenCheck::Revoked(_) => Err(ApiError::Revoked),
+        TokenCheck::Unknown => Err(ApiError::Unauthorized("the device token is not valid")),
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<DeviceToken> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| DeviceToken::from_client(token))
+}
+
+/// A rate-limited password check; the key combines the username and the peer address.
+pub async fn login(
+    req: &HttpRequest,
+    state: &actix_web::web::Data<AppState>,
+    username: String,
+    password: String,
+) -> Result<User, ApiError> {
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let key = format!("{username}\u{0}{peer}");
+    if let Some(wait) = state.logins.blocked_for(&key, Instant::now()) {
+        return Err(ApiError::RateLimited(wait));
+    }
+    let store = state.store.clone();
+    let user = actix_web::web::block(move || {
+        store.read(|conn| accounts::verify_login(conn, &username, &password))
+    })
+    .await??;
+    match user {
+        Some(user) => {
+            state.logins.record_success(&key);
+            Ok(user)
+        }
+        None => {
+            state.logins.record_failure(&key, Instant::now());
+            Err(ApiError::Unauthorized("wrong username or password"))
+        }
+    }
+}
+
+/// An administrator (or supervisor) by HTTP Basic credentials.
+pub async fn basic(
+    req: &HttpRequest,
+    state: &actix_web::web::Data<AppState>,
+    roles: &[Role],
+) -> Result<User, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .ok_or(ApiError::Unauthorized(
+            "credentials are required (Authorization: Basic …)",
+        ))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or(ApiError::Unauthorized(
+            "the Basic credentials are not valid base64",
+        ))?;
+    let (username, password) = decoded.split_once(':').ok_or(ApiError::Unauthorized(
+        "the Basic credentials lack a password",
+    ))?;
+    let user = login(req, state, username.to_string(), password.to_string()).await?;
+    if !roles.contains(&user.role) {
+        return Err(ApiError::Forbidden(
+            "this account's role may not do this".into(),
+        ));
+    }
+    Ok(user)
+}

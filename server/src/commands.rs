@@ -1,0 +1,143 @@
+//! The administration subcommands, run directly against the database file.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use relais_schema::{DeviceId, DocumentId};
+use relais_sync::accounts::{self, NewUser, Role};
+use relais_sync::{erase, projection, Store};
+
+use crate::cli::{AgencyAction, DataArgs, DeviceAction, UserAction};
+use crate::clock;
+
+fn open(data: &DataArgs) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&data.data)
+        .with_context(|| format!("cannot create the data folder {}", data.data.display()))?;
+    let path = data.data.join("relais.sqlite");
+    Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))
+}
+
+/// `relais agency …`
+pub fn agency(action: AgencyAction) -> anyhow::Result<()> {
+    match action {
+        AgencyAction::Add { data, name } => {
+            let store = open(&data)?;
+            let id = store
+                .write(move |conn| accounts::create_agency(conn, &name, &clock::now()))
+                .context("cannot create the agency")?;
+            println!("{id}");
+        }
+        AgencyAction::List(data) => {
+            for (id, name) in open(&data)?.read(accounts::list_agencies)? {
+                println!("{id}\t{name}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `relais user …`
+pub fn user(action: UserAction) -> anyhow::Result<()> {
+    let UserAction::Add {
+        data,
+        username,
+        role,
+        agency,
+        display_name,
+    } = action;
+    let role: Role = role.parse()?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let store = open(&data)?;
+    let agencies = agency
+        .iter()
+        .map(|a| store.read(|conn| accounts::find_agency(conn, a)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let display_name = display_name.unwrap_or_else(|| username.clone());
+    let id = store
+        .write(move |conn| {
+            accounts::create_user(
+                conn,
+                &NewUser {
+                    username: &username,
+                    display_name: &display_name,
+                    role,
+                    password: &password,
+                    agencies: &agencies,
+                },
+                &clock::now(),
+            )
+        })
+        .context("cannot create the user")?;
+    println!("{id}");
+    Ok(())
+}
+
+/// `relais device …`
+pub fn device(action: DeviceAction) -> anyhow::Result<()> {
+    match action {
+        DeviceAction::List(data) => {
+            println!("id\tuser\tagency\tname\tcreated\trevoked\tlast sync\tlast changes");
+            for d in open(&data)?.read(accounts::list_devices)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.username,
+                    d.agency,
+                    d.name,
+                    d.created_at,
+                    d.revoked_at.as_deref().unwrap_or("-"),
+                    d.last_sync_at.as_deref().unwrap_or("-"),
+                    d.last_changes
+                );
+            }
+        }
+        DeviceAction::Revoke { data, id } => {
+            let id: DeviceId = id.parse()?;
+            open(&data)?.write(move |conn| accounts::revoke_device(conn, id, &clock::now()))?;
+            println!("device {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+/// `relais reproject`
+pub fn reproject(data: DataArgs) -> anyhow::Result<()> {
+    let store = open(&data)?;
+    let report = store
+        .write(projection::reproject_all)
+        .context("reprojection failed")?;
+    println!(
+        "{} documents projected, {} quarantined",
+        report.projected, report.quarantined
+    );
+    Ok(())
+}
+
+/// `relais backup --out FILE`
+pub fn backup(data: DataArgs, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        bail!("{} exists already; choose a new file", out.display());
+    }
+    let store = open(&data)?;
+    relais_sync::backup::backup_to(&store, out).context("backup failed")?;
+    println!(
+        "backup written to {} (it carries a new epoch: devices re-check after a restore)",
+        out.display()
+    );
+    Ok(())
+}
+
+/// `relais erase --doc ID`
+pub fn erase(data: DataArgs, doc: &str) -> anyhow::Result<()> {
+    let id: DocumentId = doc.parse()?;
+    open(&data)?
+        .write(move |conn| erase::erase_document(conn, id, None, None, &clock::now()))
+        .context("erasure failed")?;
+    println!("document {id} erased");
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! `relais`: reads the command line, starts logging, runs the command.
+
+use anyhow::Context;
+use clap::Parser;
+use relais_server::cli::{Cli, Command, ServeArgs};
+use relais_server::settings::Settings;
+use relais_server::startup::Application;
+use relais_server::{commands, demo, simulate};
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(ServeArgs {
+            data: relais_server::cli::DataArgs {
+                data: "relais-data".into(),
+            },
+            bind: ([127, 0, 0, 1], 8080).into(),
+            demo: false,
+            max_body: relais_server::settings::DEFAULT_MAX_BODY,
+        }),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Demo(args)) => serve(ServeArgs { demo: true, ..args }),
+        Some(Command::Agency { action }) => commands::agency(action),
+        Some(Command::User { action }) => commands::user(action),
+        Some(Command::Device { action }) => commands::device(action),
+        Some(Command::Reproject(data)) => commands::reproject(data),
+        Some(Command::Backup { data, out }) => commands::backup(data, &out),
+        Some(Command::Erase { data, doc }) => commands::erase(data, &doc),
+        Some(Command::Simulate(args)) => simulate::run(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings {
+        data_dir: args.data.data,
+        bind: args.bind,
+        max_body: args.max_body,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let app = Application::build(&settings)?;
+        if args.demo {
+            let store = app.store().clone();
+            let logins = tokio::task::spawn_blocking(move || demo::seed(&store)).await.context("demo seeding stopped")??;
+            demo::print_logins(&logins, app.port());
+        }
+        tracing::info!(port = app.port(), data = %settings.data_dir.display(), "relais is listening");
+        app.run_until_stopped().await.context("the server stopped with an error")
+    })
+}

@@ -1,0 +1,192 @@
+//! A phone that syncs over HTTP: a [`Device`] plus a token and a client.
+//!
+//! Used by `relais simulate`, the demo checks, the tests and the benchmarks.
+
+use std::time::Duration;
+
+use relais_schema::{AgencyId, DeviceId, UserId};
+use relais_sync::device::Device;
+use relais_sync::protocol::{self, SyncResponse};
+
+/// What a phone has sent and received.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// HTTP requests made to `/api/v1/sync`.
+    pub requests: u64,
+    /// Request body bytes as sent (gzip when it helped).
+    pub bytes_up: u64,
+    /// Response body bytes as received (compressed when the server compressed).
+    pub bytes_down: u64,
+}
+
+/// Why a sync attempt failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhoneError {
+    /// The connection failed or timed out; the request will be retried.
+    #[error("network: {0}")]
+    Network(String),
+    /// The server refused the request.
+    #[error("server answered {status}: {body}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The JSON error body.
+        body: String,
+    },
+    /// The device could not apply the answer.
+    #[error(transparent)]
+    Device(#[from] relais_sync::device::DeviceError),
+    /// The answer is not a sync message.
+    #[error(transparent)]
+    Protocol(#[from] protocol::ProtocolError),
+}
+
+/// An enrolled phone.
+#[derive(Debug)]
+pub struct Phone {
+    /// The device state.
+    pub device: Device,
+    /// The device token.
+    pub token: String,
+    /// The user it was enrolled for.
+    pub user: UserId,
+    /// Its agency.
+    pub agency: AgencyId,
+    /// Server base address.
+    pub server: String,
+    /// Traffic so far.
+    pub traffic: Traffic,
+    /// Pull budget per request, in bytes.
+    pub pull_budget: u64,
+    http: reqwest::blocking::Client,
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap_or_else(|_| reqwest::blocking::Client::new())
+}
+
+impl Phone {
+    /// Enrol with a username and password.
+    pub fn enrol(server: &str, username: &str, password: &str) -> Result<Phone, PhoneError> {
+        let http = client();
+        let response = http
+            .post(format!("{server}/api/v1/devices"))
+            .json(&serde_json::json!({ "username": username, "password": password, "name": format!("{username}'s phone") }))
+            .send()
+            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        let status = response.status();
+        let body = response
+            .text()
+            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        if !status.is_success() {
+            return Err(PhoneError::Refused {
+                status: status.as_u16(),
+                body,
+            });
+        }
+        let json: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|e| PhoneError::Network(format!("enrolment answer: {e}")))?;
+        let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
+        let parse_err =
+            |what: &str| PhoneError::Network(format!("enrolment answer lacks a valid {what}"));
+        let device: DeviceId = field("device_id")
+            .parse()
+            .map_err(|_| parse_err("device_id"))?;
+        Ok(Phone {
+            device: Device::new(device),
+            token: field("token"),
+            user: field("user_id").parse().map_err(|_| parse_err("user_id"))?,
+            agency: field("agency_id")
+                .parse()
+                .map_err(|_| parse_err("agency_id"))?,
+            server: server.to_string(),
+            traffic: Traffic::default(),
+            pull_budget: 1 << 20,
+            http,
+        })
+    }
+
+    /// Send raw bytes to the sync endpoint with this phone's token.
+    pub fn post_sync(&mut self, body: Vec<u8>) -> Result<Vec<u8>, PhoneError> {
+        let gzip = body.len() > 1024;
+        let body = if gzip { gzip_bytes(&body) } else { body };
+        self.traffic.requests += 1;
+        self.traffic.bytes_up += body.len() as u64;
+        let mut request = self
+            .http
+            .post(format!("{}/api/v1/sync", self.server))
+            .bearer_auth(&self.token)
+            .header("Content-Type", "application/cbor")
+            .header("Accept-Encoding", "gzip");
+        if gzip {
+            request = request.header("Content-Encoding", "gzip");
+        }
+        let response = request
+            .body(body)
+            .send()
+            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        let status = response.status();
+        let gzipped = response
+            .headers()
+            .get("Content-Encoding")
+            .is_some_and(|v| v.as_bytes() == b"gzip");
+        let bytes = response
+            .bytes()
+            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        self.traffic.bytes_down += bytes.len() as u64;
+        let bytes = if gzipped {
+            gunzip_bytes(&bytes)?
+        } else {
+            bytes.to_vec()
+        };
+        if !status.is_success() {
+            return Err(PhoneError::Refused {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// One round trip: push what is pending, pull one page.
+    pub fn sync_once(&mut self) -> Result<SyncResponse, PhoneError> {
+        let request = self.device.next_request(self.pull_budget)?;
+        let body = protocol::encode_request(&request);
+        let answer = self.post_sync(body)?;
+        let response = protocol::decode_response(&answer)?;
+        self.device.handle_response(response.clone())?;
+        Ok(response)
+    }
+
+    /// Sync until nothing is pending and the feed is drained (at most `max_rounds` round trips).
+    pub fn sync_until_idle(&mut self, max_rounds: usize) -> Result<usize, PhoneError> {
+        for round in 0..max_rounds {
+            self.sync_once()?;
+            if self.device.is_idle() {
+                return Ok(round + 1);
+            }
+        }
+        Ok(max_rounds)
+    }
+}
+
+fn gzip_bytes(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing into memory does not fail.
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_else(|_| body.to_vec())
+}
+
+fn gunzip_bytes(body: &[u8]) -> Result<Vec<u8>, PhoneError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .read_to_end(&mut out)
+        .map_err(|e| PhoneError::Network(format!("damaged gzip answer: {e}")))?;
+    Ok(out)
+}

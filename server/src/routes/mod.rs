@@ -1,0 +1,6 @@
+//! HTTP routes, one file per resource.
+
+pub mod admin;
+pub mod devices;
+pub mod health;
+pub mod sync;

@@ -1,0 +1,100 @@
+//! `POST /api/v1/sync`: one round trip of the sync protocol (docs/protocol.md).
+
+use std::io::Read;
+use std::sync::atomic::Ordering;
+
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use relais_sync::{protocol, service};
+
+use crate::api_error::ApiError;
+use crate::auth;
+use crate::clock;
+use crate::state::AppState;
+
+/// The CBOR media type of sync messages.
+pub const CONTENT_TYPE: &str = "application/cbor";
+
+/// Authenticate the device, read the body, apply and answer.
+#[post("/api/v1/sync")]
+pub async fn sync(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let result = run(&req, &state, payload).await;
+    let counter = if result.is_ok() {
+        &state.metrics.syncs
+    } else {
+        &state.metrics.sync_errors
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    if let Err(e) = &result {
+        tracing::warn!(code = e.code(), "sync refused: {e}");
+    }
+    result
+}
+
+async fn run(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let who = auth::device(req, state).await?;
+    let raw = read_limited(payload, state.max_body).await?;
+    state
+        .metrics
+        .bytes_in
+        .fetch_add(raw.len() as u64, Ordering::Relaxed);
+    let body = match req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
+        None | Some("identity") => raw,
+        Some("gzip") => gunzip(&raw, state.max_body)?,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "content encoding {other:?} is not supported (use gzip)"
+            )))
+        }
+    };
+    let request = protocol::decode_request(&body)?;
+    let pushed = request.push.len();
+    let store = state.store.clone();
+    let response = web::block(move || service::sync(&store, who, request, clock::now())).await??;
+    let bytes = protocol::encode_response(&response);
+    state
+        .metrics
+        .bytes_out
+        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    tracing::debug!(device = %who.device, pushed, pulled = response.pull.as_ref().map_or(0, |p| p.items.len()), "sync");
+    Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(bytes))
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(format!("the request body could not be read: {e}"))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn gunzip(raw: &[u8], limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::GzDecoder::new(raw).take(limit as u64 + 1);
+    decoder
+        .read_to_end(&mut out)
+        .map_err(|e| ApiError::BadRequest(format!("the gzip body is damaged: {e}")))?;
+    if out.len() > limit {
+        return Err(ApiError::TooLarge(limit));
+    }
+    Ok(out)
+}

@@ -1,0 +1,357 @@
+//! A device's side of the protocol, without any network: what to send, and
+//! what to do with the answer.
+//!
+//! Used by the device simulator, the tests and the benchmarks; the PWA follows
+//! the same rules in TypeScript. Documents are kept saved (bytes), not loaded:
+//! a device with 50,000 documents must not hold 50,000 Automerge documents in
+//! memory. A request that got no answer is sent again unchanged (same batch
+//! id) by [`Device::next_request`] until [`Device::handle_response`] gets one.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash, ReadDoc};
+use relais_schema::{DeviceId, DocumentId, RecordType};
+
+use crate::protocol::{
+    BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse,
+};
+
+/// Bytes of changes a device puts in one request at most (more waits for the next).
+pub const PUSH_BUDGET: usize = 2 << 20;
+
+/// Why a device could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeviceError {
+    /// No such document on this device.
+    #[error("document {0} is not on this device")]
+    UnknownDocument(DocumentId),
+    /// Automerge refused something.
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    /// The server answered something that does not fit the request.
+    #[error("unexpected answer: {0}")]
+    Protocol(String),
+}
+
+#[derive(Debug, Clone)]
+struct LocalDoc {
+    doc_type: RecordType,
+    saved: Vec<u8>,
+    heads: Vec<ChangeHash>,
+    /// Heads the server is known to have.
+    acked: Vec<ChangeHash>,
+    /// Changes exist that the server has not acknowledged (or must be checked).
+    dirty: bool,
+    /// The server refused this document; it is not pushed again.
+    refused: Option<String>,
+}
+
+/// A simulated phone.
+#[derive(Debug)]
+pub struct Device {
+    id: DeviceId,
+    actor: ActorId,
+    docs: BTreeMap<DocumentId, LocalDoc>,
+    cursor: u64,
+    snapshot: Option<u64>,
+    epoch: Option<Epoch>,
+    in_flight: Option<(SyncRequest, BTreeMap<DocumentId, Vec<ChangeHash>>)>,
+    pull_more: bool,
+    /// Documents the server told this device to delete.
+    pub erased: BTreeSet<DocumentId>,
+    /// Documents the server stored but could not project, with the reason.
+    pub quarantined: BTreeMap<DocumentId, String>,
+}
+
+impl Device {
+    /// A new device with a fresh actor id (never reused: a reinstall is a new device).
+    pub fn new(id: DeviceId) -> Self {
+        Device {
+            id,
+            actor: ActorId::random(),
+            docs: BTreeMap::new(),
+            cursor: 0,
+            snapshot: None,
+            epoch: None,
+            in_flight: None,
+            pull_more: true,
+            erased: BTreeSet::new(),
+            quarantined: BTreeMap::new(),
+        }
+    }
+
+    /// This device's id.
+    pub fn id(&self) -> DeviceId {
+        self.id
+    }
+
+    /// The pull cursor.
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+
+    /// How many documents the device holds.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether the device holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Ids of the documents held, in order.
+    pub fn document_ids(&self) -> Vec<DocumentId> {
+        self.docs.keys().copied().collect()
+    }
+
+    /// Ids of the documents of one type.
+    pub fn documents_of(&self, doc_type: RecordType) -> Vec<DocumentId> {
+        self.docs
+            .iter()
+            .filter(|(_, d)| d.doc_type == doc_type)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// A document's heads.
+    pub fn heads(&self, id: DocumentId) -> Option<Vec<ChangeHash>> {
+        self.docs.get(&id).map(|d| d.heads.clone())
+    }
+
+    /// Load a document (a copy).
+    pub fn load(&self, id: DocumentId) -> Result<Automerge, DeviceError> {
+        let local = self.docs.get(&id).ok_or(DeviceError::UnknownDocument(id))?;
+        Ok(Automerge::load(&local.saved)?)
+    }
+
+    /// How many documents have changes the server has not acknowledged.
+    pub fn pending(&self) -> usize {
+        self.docs
+            .values()
+            .filter(|d| d.dirty && d.refused.is_none())
+            .count()
+    }
+
+    /// Whether the device has nothing to push and nothing known to pull.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight.is_none() && self.pending() == 0 && !self.pull_more
+    }
+
+    /// Create a document with `write` and keep it as one change.
+    pub fn create<F>(&mut self, doc_type: RecordType, write: F) -> Result<DocumentId, DeviceError>
+    where
+        F: FnOnce(&mut AutoCommit, DocumentId) -> Result<(), automerge::AutomergeError>,
+    {
+        let id = DocumentId::random();
+        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
+        write(&mut doc, id)?;
+        let heads = doc.get_heads();
+        self.docs.insert(
+            id,
+            LocalDoc {
+                doc_type,
+                saved: doc.save(),
+                heads,
+                acked: vec![],
+                dirty: true,
+                refused: None,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Edit a document with `write`; the edit is one change.
+    pub fn edit<F>(&mut self, id: DocumentId, write: F) -> Result<(), DeviceError>
+    where
+        F: FnOnce(&mut AutoCommit) -> Result<(), automerge::AutomergeError>,
+    {
+        let local = self
+            .docs
+            .get_mut(&id)
+            .ok_or(DeviceError::UnknownDocument(id))?;
+        let mut doc = AutoCommit::load(&local.saved)?.with_actor(self.actor.clone());
+        write(&mut doc)?;
+        local.heads = doc.get_heads();
+        local.saved = doc.save();
+        local.dirty = true;
+        Ok(())
+    }
+
+    /// The next request: the unanswered one again if there is one, otherwise
+    /// the pending changes (within [`PUSH_BUDGET`]) and the pull position.
+    pub fn next_request(&mut self, pull_budget: u64) -> Result<SyncRequest, DeviceError> {
+        if let Some((request, _)) = &self.in_flight {
+            return Ok(request.clone());
+        }
+        let mut push = Vec::new();
+        let mut sent_heads = BTreeMap::new();
+        let mut bytes = 0usize;
+        for (id, local) in self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.dirty && d.refused.is_none())
+        {
+            if bytes >= PUSH_BUDGET {
+                break;
+            }
+            let doc = Automerge::load(&local.saved)?;
+            let known: Vec<ChangeHash> = local
+                .acked
+                .iter()
+                .filter(|h| doc.get_change_by_hash(h).is_some())
+                .copied()
+                .collect();
+            let changes: Vec<Change> = doc.get_changes(&known);
+            bytes += changes.iter().map(|c| c.raw_bytes().len()).sum::<usize>();
+            sent_heads.insert(*id, local.heads.clone());
+            push.push(PushDoc {
+                id: *id,
+                doc_type: local.doc_type,
+                heads: local.heads.clone(),
+                changes,
+            });
+        }
+        let request = SyncRequest {
+            device: self.id,
+            batch: BatchId::random(),
+            epoch: self.epoch,
+            push,
+            pull: Some(Pull {
+                cursor: self.cursor,
+                snapshot: self.snapshot,
+                budget: pull_budget,
+            }),
+        };
+        self.in_flight = Some((request.clone(), sent_heads));
+        Ok(request)
+    }
+
+    /// Forget the unanswered request (as a device does after a restart that
+    /// lost it): its changes are still pending and go in a new batch.
+    pub fn abandon_request(&mut self) {
+        self.in_flight = None;
+    }
+
+    /// Apply the server's answer to the request in flight.
+    pub fn handle_response(&mut self, response: SyncResponse) -> Result<(), DeviceError> {
+        let Some((_, sent_heads)) = self.in_flight.take() else {
+            return Err(DeviceError::Protocol(
+                "an answer arrived with no request in flight".into(),
+            ));
+        };
+        for result in &response.results {
+            let Some(local) = self.docs.get_mut(&result.id) else {
+                continue;
+            };
+            match &result.status {
+                DocStatus::Ok | DocStatus::Quarantined(_) => {
+                    if let DocStatus::Quarantined(reason) = &result.status {
+                        self.quarantined.insert(result.id, reason.clone());
+                    } else {
+                        self.quarantined.remove(&result.id);
+                    }
+                    // The server has every change up to what we sent.
+                    if let Some(sent) = sent_heads.get(&result.id) {
+                        local.acked = sent.clone();
+                        local.dirty = local.heads != *sent;
+                    }
+                }
+                DocStatus::Need => {
+                    local.acked = result.heads.clone();
+                    local.dirty = true;
+                }
+                DocStatus::Rejected(reason) => local.refused = Some(reason.clone()),
+                DocStatus::Erased => {
+                    self.docs.remove(&result.id);
+                    self.erased.insert(result.id);
+                }
+            }
+        }
+        if self.epoch.is_some_and(|e| e != response.epoch) {
+            // The server was restored from a backup: check every document again.
+            for local in self.docs.values_mut() {
+                local.acked.clear();
+                local.dirty = true;
+            }
+        }
+        self.epoch = Some(response.epoch);
+        if let Some(page) = response.pull {
+            for item in page.items {
+                self.apply_item(item.id, item.kind)?;
+            }
+            self.cursor = page.cursor;
+            self.snapshot = page.snapshot;
+            self.pull_more = page.more;
+        }
+        Ok(())
+    }
+
+    fn apply_item(&mut self, id: DocumentId, kind: ItemKind) -> Result<(), DeviceError> {
+        let data = match kind {
+            ItemKind::Erased => {
+                self.docs.remove(&id);
+                self.erased.insert(id);
+                return Ok(());
+            }
+            ItemKind::Changes(changes) => changes,
+            ItemKind::Snapshot(bytes) => vec![bytes],
+        };
+        let (mut doc, was_clean) = match self.docs.get(&id) {
+            Some(local) => (Automerge::load(&local.saved)?, !local.dirty),
+            None => (Automerge::new(), true),
+        };
+        for chunk in &data {
+            doc.load_incremental(chunk)?;
+        }
+        let doc_type = match self.docs.get(&id) {
+            Some(local) => local.doc_type,
+            None => match doc.get(automerge::ROOT, "type")? {
+                Some((automerge::Value::Scalar(s), _)) => {
+                    match s.as_str().and_then(|t| t.parse().ok()) {
+                        Some(t) => t,
+                        None => {
+                            return Err(DeviceError::Protocol(format!(
+                                "document {id} has no known type"
+                            )))
+                        }
+                    }
+                }
+                _ => return Err(DeviceError::Protocol(format!("document {id} has no type"))),
+            },
+        };
+        let heads = doc.get_heads();
+        let entry = self.docs.entry(id).or_insert_with(|| LocalDoc {
+            doc_type,
+            saved: vec![],
+            heads: vec![],
+            acked: vec![],
+            dirty: false,
+            refused: None,
+        });
+        entry.saved = doc.save();
+        if was_clean && doc.get_missing_deps(&[]).is_empty() {
+            entry.acked = heads.clone();
+        }
+        entry.heads = heads;
+        Ok(())
+    }
+
+    /// Mark every document as needing a check with the server (as after a
+    /// restore from an old backup of the phone).
+    pub fn recheck_all(&mut self) {
+        for local in self.docs.values_mut() {
+            local.acked.clear();
+            local.dirty = true;
+        }
+    }
+
+    /// Pretend the device never synced: cursor and acknowledgements forgotten.
+    pub fn forget_server(&mut self) {
+        self.cursor = 0;
+        self.snapshot = None;
+        self.pull_more = true;
+        self.recheck_all();
+    }
+}

@@ -1,0 +1,117 @@
+//! The document store: one writer thread, a pool of readers, one SQLite file.
+//!
+//! Every write runs on the single writer thread, so SQLite never sees two
+//! writers and a batch is one transaction. Reads run on the caller's thread
+//! with a pooled read-only connection (WAL lets them proceed during writes).
+//! Both calls block: async callers run them on a blocking pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+use crate::open::{open_reader, open_writer};
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// How many idle read connections are kept.
+const IDLE_READERS: usize = 8;
+
+/// A handle to the store; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Open the store at `path` (creating and migrating it) and start the writer thread.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = open_writer(path)?;
+        crate::meta::ensure_epoch(&mut conn)?;
+        let (sender, receiver) = mpsc::channel::<Job>();
+        thread::Builder::new()
+            .name("relais-writer".into())
+            .spawn(move || {
+                for job in receiver {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|e| StoreError::Invalid(format!("cannot start the writer thread: {e}")))?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(Some(sender)),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Run `f` on the writer thread and wait for its result.
+    pub fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |conn| {
+            // The caller may have gone away; its answer is then dropped.
+            let _ = reply.send(f(conn));
+        });
+        {
+            let writer = self
+                .inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError::WriterGone)?;
+            let sender = writer.as_ref().ok_or(StoreError::WriterGone)?;
+            sender.send(job).map_err(|_| StoreError::WriterGone)?;
+        }
+        answer.recv().map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Run `f` with a read-only connection.
+    pub fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<T, StoreError>,
+    {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop());
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open_reader(&self.inner.path)?,
+        };
+        let result = f(&conn);
+        if let Ok(mut pool) = self.inner.readers.lock() {
+            if pool.len() < IDLE_READERS {
+                pool.push(conn);
+            }
+        }
+        result
+    }
+
+    /// Stop accepting writes; the writer thread ends once queued jobs are done.
+    pub fn close(&self) {
+        if let Ok(mut writer) = self.inner.writer.lock() {
+            writer.take();
+        }
+    }
+}
