@@ -244,3 +244,347 @@ fn show_scalar(scalar: &ScalarValue) -> String {
         ScalarValue::Null => "null".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::AutoCommit;
+
+    use super::*;
+    use crate::contact::{Consent, Contact, FollowUp};
+    use crate::fixtures::{self, TestResult};
+    use crate::ids::{DocumentId, FollowUpId, UserId};
+    use crate::session::{Attendance, Session};
+    use crate::vocabulary::{AttendanceStatus, FollowUpKind};
+    use crate::write::{
+        add_follow_up, mark_attendance, set_consent, set_str, set_text, write_contact,
+        write_session,
+    };
+
+    fn actor(byte: u8) -> ActorId {
+        ActorId::from([byte; 16])
+    }
+
+    /// A contact document on two phones (actors 1 and 2).
+    fn contact_on_two_phones(
+        contact: &Contact,
+    ) -> Result<(AutoCommit, AutoCommit), automerge::AutomergeError> {
+        let mut phone_a = fixtures::doc_with_actor(1);
+        write_contact(&mut phone_a, contact)?;
+        let phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
+        Ok((phone_a, phone_b))
+    }
+
+    fn exactly_one_winner(
+        conflict: &FieldConflict,
+    ) -> Result<&ConflictValue, Box<dyn std::error::Error>> {
+        let winners: Vec<&ConflictValue> = conflict.values.iter().filter(|v| v.winner).collect();
+        match winners.as_slice() {
+            [winner] => Ok(winner),
+            _ => Err(format!("{} winners in {conflict:?}", winners.len()).into()),
+        }
+    }
+
+    #[test]
+    fn a_freshly_written_record_has_no_conflicts() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &fixtures::full_contact()?)?;
+        set_str(&mut doc, "city", "Villeurbanne")?;
+        assert_eq!(field_conflicts(&doc), vec![]);
+        Ok(())
+    }
+
+    #[test]
+    fn concurrent_edits_of_a_field_leave_one_winner_which_is_what_the_record_reads() -> TestResult {
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&fixtures::full_contact()?)?;
+
+        set_str(&mut phone_a, "family_name", "Diallo-Sow")?;
+        set_str(&mut phone_b, "family_name", "Sow")?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, "family_name");
+        let winner = exactly_one_winner(&conflicts[0])?;
+        assert_eq!(
+            Contact::from_doc(&phone_a)?.family_name.as_deref(),
+            Some(winner.value.as_str())
+        );
+        let mut actors: Vec<&ActorId> = conflicts[0].values.iter().map(|v| &v.actor).collect();
+        actors.sort();
+        assert_eq!(actors, vec![&actor(1), &actor(2)]);
+        let mut values: Vec<&str> = conflicts[0]
+            .values
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        values.sort();
+        assert_eq!(values, vec!["Diallo-Sow", "Sow"]);
+        Ok(())
+    }
+
+    #[test]
+    fn every_replica_reports_the_same_conflicts_in_the_same_order() -> TestResult {
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&fixtures::full_contact()?)?;
+        set_str(&mut phone_a, "city", "Lyon 9e")?;
+        set_str(&mut phone_b, "city", "Vaulx-en-Velin")?;
+        set_str(&mut phone_a, "alias", "Mina D.")?;
+        set_str(&mut phone_b, "alias", "Minou")?;
+
+        phone_a.merge(&mut phone_b)?;
+        phone_b.merge(&mut phone_a)?;
+
+        let on_a = field_conflicts(&phone_a);
+        assert_eq!(on_a, field_conflicts(&phone_b));
+        let fields: Vec<&str> = on_a.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec!["alias", "city"]);
+        for conflict in &on_a {
+            assert!(conflict.values[0].winner, "winner first in {conflict:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn writing_the_field_again_resolves_the_conflict() -> TestResult {
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&fixtures::full_contact()?)?;
+        set_str(&mut phone_a, "city", "Lyon")?;
+        set_str(&mut phone_b, "city", "Bron")?;
+        phone_a.merge(&mut phone_b)?;
+
+        set_str(&mut phone_a, "city", "Bron")?;
+
+        assert_eq!(field_conflicts(&phone_a), vec![]);
+        Ok(())
+    }
+
+    #[test]
+    fn the_same_value_set_on_two_phones_is_not_a_conflict() -> TestResult {
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&fixtures::full_contact()?)?;
+        set_str(&mut phone_a, "stage", "registered")?;
+        set_str(&mut phone_b, "stage", "registered")?;
+        phone_a.merge(&mut phone_b)?;
+        assert_eq!(field_conflicts(&phone_a), vec![]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_consent_field_conflict_is_named_under_consent() -> TestResult {
+        let contact = fixtures::full_contact()?;
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&contact)?;
+        let withdrawn = Consent {
+            given: false,
+            at: Some("2026-11-30T08:00:00Z".to_owned()),
+            ..contact.consent.clone()
+        };
+        let confirmed = Consent {
+            at: Some("2026-11-30T09:30:00Z".to_owned()),
+            ..contact.consent
+        };
+
+        set_consent(&mut phone_a, &withdrawn)?;
+        set_consent(&mut phone_b, &confirmed)?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+        let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec!["consent.at"]);
+        let winner = exactly_one_winner(&conflicts[0])?;
+        let read = Contact::from_doc(&phone_a)?.consent;
+        assert_eq!(read.at.as_deref(), Some(winner.value.as_str()));
+        // Only one phone changed `given`, so its change stands without a conflict.
+        assert!(!read.given);
+        Ok(())
+    }
+
+    #[test]
+    fn a_follow_up_field_conflict_is_named_by_the_follow_up_id() -> TestResult {
+        let contact = fixtures::full_contact()?;
+        let id = contact.follow_ups[0].id;
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&contact)?;
+        let item = |doc: &AutoCommit| -> Result<ObjId, Box<dyn std::error::Error>> {
+            let Some((_, list)) = doc.get(ROOT, "follow_ups")? else {
+                return Err("no list".into());
+            };
+            let Some((_, item)) = doc.get(&list, 0)? else {
+                return Err("no item".into());
+            };
+            Ok(item)
+        };
+        let item_a = item(&phone_a)?;
+        phone_a.put(&item_a, "kind", "visit")?;
+        let item_b = item(&phone_b)?;
+        phone_b.put(&item_b, "kind", "message")?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, format!("follow_ups[{id}].kind"));
+        let winner = exactly_one_winner(&conflicts[0])?;
+        assert_eq!(
+            Contact::from_doc(&phone_a)?.follow_ups[0].kind.as_str(),
+            winner.value
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn follow_ups_appended_on_two_phones_are_both_kept_without_conflict() -> TestResult {
+        let contact = fixtures::minimal_contact();
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&contact)?;
+        let call = FollowUp {
+            id: FollowUpId::random(),
+            at: "2026-12-01".to_owned(),
+            kind: FollowUpKind::Call,
+            note: Some("pas de réponse".to_owned()),
+            by: Some(UserId::random()),
+        };
+        let meeting = FollowUp {
+            id: FollowUpId::random(),
+            kind: FollowUpKind::Meeting,
+            note: None,
+            ..call.clone()
+        };
+
+        add_follow_up(&mut phone_a, &call)?;
+        add_follow_up(&mut phone_b, &meeting)?;
+        phone_a.merge(&mut phone_b)?;
+
+        let mut ids: Vec<FollowUpId> = Contact::from_doc(&phone_a)?
+            .follow_ups
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        ids.sort();
+        let mut expected = vec![call.id, meeting.id];
+        expected.sort();
+        assert_eq!(ids, expected);
+        assert_eq!(field_conflicts(&phone_a), vec![]);
+        Ok(())
+    }
+
+    #[test]
+    fn text_created_on_two_phones_is_reported_by_content() -> TestResult {
+        let contact = fixtures::minimal_contact();
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&contact)?;
+        set_text(&mut phone_a, "notes", "cherche un CAP")?;
+        set_text(&mut phone_b, "notes", "parle peul")?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+
+        assert_eq!(conflicts.len(), 1);
+        let winner = exactly_one_winner(&conflicts[0])?;
+        assert_eq!(
+            Contact::from_doc(&phone_a)?.notes,
+            Some(winner.value.clone())
+        );
+        Ok(())
+    }
+
+    fn session_on_two_phones() -> Result<(AutoCommit, AutoCommit), automerge::AutomergeError> {
+        let session = Session {
+            attendance: Vec::new(),
+            ..fixtures::session()
+        };
+        let mut phone_a = fixtures::doc_with_actor(1);
+        write_session(&mut phone_a, &session)?;
+        let phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
+        Ok((phone_a, phone_b))
+    }
+
+    fn mark(contact_id: DocumentId, status: AttendanceStatus) -> Attendance {
+        Attendance {
+            contact_id,
+            status,
+            by: Some(UserId::random()),
+            at: Some("2026-12-02T09:10:00Z".to_owned()),
+        }
+    }
+
+    #[test]
+    fn an_attendance_entry_created_on_two_phones_is_reported_by_status() -> TestResult {
+        let (mut phone_a, mut phone_b) = session_on_two_phones()?;
+        let karim = DocumentId::random();
+
+        mark_attendance(&mut phone_a, &mark(karim, AttendanceStatus::Present))?;
+        mark_attendance(&mut phone_b, &mark(karim, AttendanceStatus::Absent))?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, format!("attendance.{karim}"));
+        let mut statuses: Vec<&str> = conflicts[0]
+            .values
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        statuses.sort();
+        assert_eq!(statuses, vec!["absent", "present"]);
+        let winner = exactly_one_winner(&conflicts[0])?;
+        assert_eq!(
+            Session::from_doc(&phone_a)?.attendance[0].status.as_str(),
+            winner.value
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_existing_attendance_mark_changed_on_two_phones_is_a_status_conflict() -> TestResult {
+        let (mut phone_a, _) = session_on_two_phones()?;
+        let karim = DocumentId::random();
+        mark_attendance(&mut phone_a, &mark(karim, AttendanceStatus::Present))?;
+        let mut phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
+
+        mark_attendance(
+            &mut phone_a,
+            &Attendance {
+                by: None,
+                at: None,
+                ..mark(karim, AttendanceStatus::Excused)
+            },
+        )?;
+        mark_attendance(
+            &mut phone_b,
+            &Attendance {
+                by: None,
+                at: None,
+                ..mark(karim, AttendanceStatus::Absent)
+            },
+        )?;
+        phone_a.merge(&mut phone_b)?;
+
+        let conflicts = field_conflicts(&phone_a);
+        let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec![format!("attendance.{karim}.status")]);
+        let winner = exactly_one_winner(&conflicts[0])?;
+        let read = Session::from_doc(&phone_a)?;
+        assert_eq!(read.attendance.len(), 1);
+        assert_eq!(read.attendance[0].status.as_str(), winner.value);
+        assert_eq!(
+            (read.attendance[0].by, read.attendance[0].at.as_deref()),
+            (None, None)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_winner_is_the_value_get_returns_and_the_last_of_get_all() -> TestResult {
+        let (mut phone_a, mut phone_b) = contact_on_two_phones(&fixtures::minimal_contact())?;
+        set_str(&mut phone_a, "city", "Lyon")?;
+        set_str(&mut phone_b, "city", "Bron")?;
+        phone_a.merge(&mut phone_b)?;
+
+        let all = phone_a.get_all(ROOT, "city")?;
+        let shown = phone_a.get(ROOT, "city")?.ok_or("no city")?;
+        let last = all.last().ok_or("no values")?;
+
+        assert_eq!(last.1, shown.1);
+        let conflict = &field_conflicts(&phone_a)[0];
+        assert_eq!(
+            exactly_one_winner(conflict)?.value,
+            shown.0.as_str().ok_or("not a str")?
+        );
+        Ok(())
+    }
+}

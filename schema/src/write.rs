@@ -444,3 +444,463 @@ fn map_or_create(
         None => tx.put_object(obj, key, ObjType::Map),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use automerge::{AutoCommit, ReadDoc};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::fixtures::{self, TestResult};
+    use crate::ids::{AgencyId, DocumentId, FollowUpId, UserId};
+    use crate::vocabulary::{
+        AgeBand, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus, SessionKind, Sex,
+    };
+
+    fn kind_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<&'static str, AutomergeError> {
+        Ok(match doc.get(obj, key)? {
+            Some((Value::Object(ObjType::Text), _)) => "text",
+            Some((Value::Object(_), _)) => "object",
+            Some((Value::Scalar(s), _)) if s.is_str() => "str",
+            Some(_) => "other scalar",
+            None => "absent",
+        })
+    }
+
+    #[test]
+    fn str_fields_are_scalar_strings_and_free_text_fields_are_text_objects() -> TestResult {
+        let contact = fixtures::full_contact()?;
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &contact)?;
+
+        for key in [
+            "type",
+            "id",
+            "given_name",
+            "sex",
+            "nationality",
+            "phone",
+            "city",
+            "stage",
+            "created_at",
+        ] {
+            assert_eq!(kind_at(&doc, &ROOT, key)?, "str", "{key}");
+        }
+        assert_eq!(kind_at(&doc, &ROOT, "skills")?, "text");
+        assert_eq!(kind_at(&doc, &ROOT, "notes")?, "text");
+        let Some((_, list)) = doc.get(ROOT, "follow_ups")? else {
+            return Err("no follow-ups".into());
+        };
+        let Some((_, first)) = doc.get(&list, 0)? else {
+            return Err("no follow-up".into());
+        };
+        assert_eq!(kind_at(&doc, &first, "note")?, "text");
+        assert_eq!(kind_at(&doc, &first, "at")?, "str");
+        Ok(())
+    }
+
+    #[test]
+    fn absent_optional_fields_are_not_written() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &fixtures::minimal_contact())?;
+        for key in [
+            "given_name",
+            "sex",
+            "birth_year",
+            "phone",
+            "skills",
+            "notes",
+            "stage",
+        ] {
+            assert_eq!(kind_at(&doc, &ROOT, key)?, "absent", "{key}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn languages_added_on_two_phones_are_both_kept() -> TestResult {
+        let mut phone_a = fixtures::doc_with_actor(1);
+        write_contact(&mut phone_a, &fixtures::minimal_contact())?;
+        let mut phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
+
+        add_to_set(&mut phone_a, "languages", "ar")?;
+        add_to_set(&mut phone_b, "languages", "fr")?;
+        add_to_set(&mut phone_b, "interests", "job_search")?;
+        phone_a.merge(&mut phone_b)?;
+
+        let contact = Contact::from_doc(&phone_a)?;
+        assert_eq!(contact.languages, ["ar", "fr"].map(String::from).into());
+        assert_eq!(contact.interests, [Interest::JobSearch].into());
+        Ok(())
+    }
+
+    #[test]
+    fn a_member_removed_from_a_set_is_gone() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &fixtures::full_contact()?)?;
+        remove_from_set(&mut doc, "languages", "fr")?;
+        remove_from_set(&mut doc, "languages", "not there")?;
+        assert_eq!(
+            Contact::from_doc(&doc)?.languages,
+            ["bm", "ff"].map(String::from).into()
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn set_text_replaces_the_content_and_turns_a_str_into_text() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &fixtures::full_contact()?)?;
+        set_str(&mut doc, "skills", "maçon")?;
+
+        set_text(&mut doc, "skills", "maçon, carreleur")?;
+        set_text(&mut doc, "notes", "")?;
+
+        assert_eq!(kind_at(&doc, &ROOT, "skills")?, "text");
+        let contact = Contact::from_doc(&doc)?;
+        assert_eq!(contact.skills.as_deref(), Some("maçon, carreleur"));
+        assert_eq!(contact.notes.as_deref(), Some(""));
+        Ok(())
+    }
+
+    #[test]
+    fn text_edited_on_two_phones_keeps_both_edits() -> TestResult {
+        let mut contact = fixtures::minimal_contact();
+        contact.notes = Some("cherche un CAP".to_owned());
+        let mut phone_a = fixtures::doc_with_actor(1);
+        write_contact(&mut phone_a, &contact)?;
+        let mut phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
+
+        set_text(&mut phone_a, "notes", "Urgent : cherche un CAP")?;
+        set_text(&mut phone_b, "notes", "cherche un CAP cuisine")?;
+        phone_a.merge(&mut phone_b)?;
+
+        assert_eq!(
+            Contact::from_doc(&phone_a)?.notes.as_deref(),
+            Some("Urgent : cherche un CAP cuisine")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn edits_of_str_fields_and_stage_read_back() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &fixtures::full_contact()?)?;
+
+        set_stage(&mut doc, Stage::InTraining)?;
+        set_str(&mut doc, "city", "Bron")?;
+        set_int(&mut doc, "birth_year", 1990)?;
+        remove_field(&mut doc, "phone")?;
+        remove_field(&mut doc, "never_written")?;
+
+        let contact = Contact::from_doc(&doc)?;
+        assert_eq!(contact.stage, Some(Stage::InTraining));
+        assert_eq!(contact.city.as_deref(), Some("Bron"));
+        assert_eq!(contact.birth_year, Some(1990));
+        assert_eq!(contact.phone, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_follow_up_is_appended_after_the_existing_ones() -> TestResult {
+        let contact = fixtures::full_contact()?;
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &contact)?;
+        let follow_up = FollowUp {
+            id: FollowUpId::random(),
+            at: "2026-12-15".to_owned(),
+            kind: FollowUpKind::Visit,
+            note: Some("inscrit".to_owned()),
+            by: None,
+        };
+
+        add_follow_up(&mut doc, &follow_up)?;
+
+        let mut expected = contact.follow_ups.clone();
+        expected.push(follow_up);
+        assert_eq!(Contact::from_doc(&doc)?.follow_ups, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn set_consent_updates_the_existing_consent() -> TestResult {
+        let contact = fixtures::full_contact()?;
+        let mut doc = AutoCommit::new();
+        write_contact(&mut doc, &contact)?;
+        let consent = Consent {
+            given: true,
+            at: None,
+            by: None,
+            scope: [ConsentScope::ShareWithServices].into(),
+        };
+
+        set_consent(&mut doc, &consent)?;
+
+        assert_eq!(Contact::from_doc(&doc)?.consent, consent);
+        Ok(())
+    }
+
+    #[test]
+    fn people_reached_can_be_added_to_a_visit_without_counters() -> TestResult {
+        let mut doc = AutoCommit::new();
+        write_visit(&mut doc, &fixtures::visit())?;
+        doc.delete(ROOT, "reached")?;
+        doc.put(ROOT, "women_reached", 1_i64)?;
+
+        add_reached(&mut doc, 4, 2)?;
+        add_reached(&mut doc, 1, 0)?;
+
+        let visit = Visit::from_doc(&doc)?;
+        assert_eq!((visit.reached, visit.women_reached), (5, 3));
+        Ok(())
+    }
+
+    #[test]
+    fn a_session_and_a_visit_survive_save_and_load() -> TestResult {
+        let session = fixtures::session();
+        let visit = fixtures::visit();
+        let (mut a, mut b) = (AutoCommit::new(), AutoCommit::new());
+        write_session(&mut a, &session)?;
+        write_visit(&mut b, &visit)?;
+        assert_eq!(Session::from_doc(&AutoCommit::load(&a.save())?)?, session);
+        assert_eq!(Visit::from_doc(&AutoCommit::load(&b.save())?)?, visit);
+        Ok(())
+    }
+
+    fn date() -> impl Strategy<Value = String> {
+        (1900u32..=2100, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+    }
+
+    fn datetime() -> impl Strategy<Value = String> {
+        (
+            date(),
+            0u32..24,
+            0u32..60,
+            0u32..60,
+            proptest::option::of("[0-9]{1,9}"),
+        )
+            .prop_map(|(date, h, m, s, fraction)| match fraction {
+                Some(fraction) => format!("{date}T{h:02}:{m:02}:{s:02}.{fraction}Z"),
+                None => format!("{date}T{h:02}:{m:02}:{s:02}Z"),
+            })
+    }
+
+    fn user_id() -> impl Strategy<Value = UserId> {
+        any::<[u8; 16]>().prop_map(UserId::from_bytes)
+    }
+
+    fn common() -> impl Strategy<Value = Common> {
+        (
+            1u32..=5,
+            any::<[u8; 16]>(),
+            any::<[u8; 16]>(),
+            user_id(),
+            datetime(),
+        )
+            .prop_map(|(schema, id, agency, created_by, created_at)| Common {
+                schema,
+                id: DocumentId::from_bytes(id),
+                agency_id: AgencyId::from_bytes(agency),
+                created_by,
+                created_at,
+            })
+    }
+
+    fn consent() -> impl Strategy<Value = Consent> {
+        (
+            any::<bool>(),
+            proptest::option::of(datetime()),
+            proptest::option::of(user_id()),
+            proptest::collection::btree_set(proptest::sample::select(ConsentScope::ALL), 0..3),
+        )
+            .prop_map(|(given, at, by, scope)| Consent {
+                given,
+                at,
+                by,
+                scope,
+            })
+    }
+
+    fn follow_up() -> impl Strategy<Value = FollowUp> {
+        (
+            any::<[u8; 16]>(),
+            date(),
+            proptest::sample::select(FollowUpKind::ALL),
+            proptest::option::of(".{0,30}"),
+            proptest::option::of(user_id()),
+        )
+            .prop_map(|(id, at, kind, note, by)| FollowUp {
+                id: FollowUpId::from_bytes(id),
+                at,
+                kind,
+                note,
+                by,
+            })
+    }
+
+    fn contact() -> impl Strategy<Value = Contact> {
+        let names = (
+            proptest::option::of(".{0,12}"),
+            proptest::option::of(".{0,12}"),
+            proptest::option::of(".{0,12}"),
+        );
+        let person = (
+            proptest::option::of(proptest::sample::select(Sex::ALL)),
+            proptest::option::of(1900u16..=2100),
+            proptest::option::of(proptest::sample::select(AgeBand::ALL)),
+            proptest::option::of("[A-Z]{2}".prop_filter_map("a country code", |s| s.parse().ok())),
+            proptest::option::of(proptest::sample::select(MigrationStatus::ALL)),
+            proptest::option::of(
+                "\\+?( ?[0-9]){6,20}".prop_filter_map("a phone number", |s| s.parse().ok()),
+            ),
+            proptest::collection::btree_set("[a-z]{2}", 0..4),
+        );
+        let situation = (
+            proptest::option::of(".{0,12}"),
+            proptest::option::of(".{0,12}"),
+            proptest::option::of(proptest::sample::select(Education::ALL)),
+            proptest::option::of(".{0,40}"),
+            proptest::collection::btree_set(proptest::sample::select(Interest::ALL), 0..4),
+            proptest::option::of(proptest::sample::select(Stage::ALL)),
+            proptest::option::of(".{0,40}"),
+        );
+        (
+            common(),
+            names,
+            person,
+            situation,
+            consent(),
+            proptest::collection::vec(follow_up(), 0..4),
+        )
+            .prop_map(
+                |(
+                    common,
+                    (given_name, family_name, alias),
+                    (sex, birth_year, age_band, nationality, status, phone, languages),
+                    (neighbourhood, city, education, skills, interests, stage, notes),
+                    consent,
+                    follow_ups,
+                )| Contact {
+                    common,
+                    given_name,
+                    family_name,
+                    alias,
+                    sex,
+                    birth_year,
+                    age_band,
+                    nationality,
+                    status,
+                    phone,
+                    languages,
+                    neighbourhood,
+                    city,
+                    education,
+                    skills,
+                    interests,
+                    consent,
+                    stage,
+                    follow_ups,
+                    notes,
+                },
+            )
+            .prop_filter("a contact has a name", Contact::has_name)
+    }
+
+    fn session() -> impl Strategy<Value = Session> {
+        let attendance = proptest::collection::btree_map(
+            any::<[u8; 16]>().prop_map(DocumentId::from_bytes),
+            (
+                proptest::sample::select(crate::vocabulary::AttendanceStatus::ALL),
+                proptest::option::of(user_id()),
+                proptest::option::of(datetime()),
+            ),
+            0..4,
+        )
+        .prop_map(|marks| {
+            marks
+                .into_iter()
+                .map(|(contact_id, (status, by, at))| Attendance {
+                    contact_id,
+                    status,
+                    by,
+                    at,
+                })
+                .collect()
+        });
+        (
+            common(),
+            proptest::sample::select(SessionKind::ALL),
+            ".{0,20}",
+            datetime(),
+            proptest::option::of(".{0,12}"),
+            proptest::collection::btree_set(".{1,12}", 0..3),
+            attendance,
+            proptest::option::of(".{0,40}"),
+        )
+            .prop_map(
+                |(common, kind, topic, starts_at, place, facilitators, attendance, notes)| {
+                    Session {
+                        common,
+                        kind,
+                        topic,
+                        ends_at: Some(starts_at.clone()),
+                        starts_at,
+                        place,
+                        facilitators,
+                        attendance,
+                        notes,
+                    }
+                },
+            )
+    }
+
+    fn visit() -> impl Strategy<Value = Visit> {
+        (
+            common(),
+            date(),
+            proptest::collection::btree_set(user_id(), 0..3),
+            ".{0,20}",
+            proptest::option::of(".{0,12}"),
+            (0i64..1000, 0i64..1000),
+            proptest::collection::btree_set(proptest::sample::select(Interest::ALL), 0..4),
+            proptest::option::of(".{0,40}"),
+        )
+            .prop_map(
+                |(common, date, agents, neighbourhood, place, (a, b), topics, notes)| Visit {
+                    common,
+                    date,
+                    agents,
+                    neighbourhood,
+                    place,
+                    reached: a.max(b),
+                    women_reached: a.min(b),
+                    topics,
+                    notes,
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_valid_contact_reads_back_exactly_as_written(contact in contact()) {
+            let mut doc = AutoCommit::new();
+            write_contact(&mut doc, &contact)?;
+            let loaded = AutoCommit::load(&doc.save())?;
+            prop_assert_eq!(Contact::from_doc(&loaded)?, contact);
+        }
+
+        #[test]
+        fn any_valid_session_reads_back_exactly_as_written(session in session()) {
+            let mut doc = AutoCommit::new();
+            write_session(&mut doc, &session)?;
+            prop_assert_eq!(Session::from_doc(&doc)?, session);
+        }
+
+        #[test]
+        fn any_valid_visit_reads_back_exactly_as_written(visit in visit()) {
+            let mut doc = AutoCommit::new();
+            write_visit(&mut doc, &visit)?;
+            prop_assert_eq!(Visit::from_doc(&doc)?, visit);
+        }
+    }
+}

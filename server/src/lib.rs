@@ -9,6 +9,7 @@ pub mod commands;
 pub mod demo;
 pub mod phone;
 pub mod rate_limit;
+pub mod records;
 pub mod routes;
 pub mod settings;
 pub mod simulate;

@@ -110,6 +110,11 @@ impl Phone {
         })
     }
 
+    /// Who writes on this phone.
+    pub fn author(&self) -> crate::records::Author {
+        crate::records::Author { user: self.user, agency: self.agency }
+    }
+
     /// Send raw bytes to the sync endpoint with this phone's token.
     pub fn post_sync(&mut self, body: Vec<u8>) -> Result<Vec<u8>, PhoneError> {
         let gzip = body.len() > 1024;

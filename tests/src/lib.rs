@@ -3,3 +3,4 @@
 
 pub mod app;
 pub use relais_server::phone;
+pub mod world;

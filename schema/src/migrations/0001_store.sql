@@ -55,7 +55,7 @@ CREATE TABLE documents (
     updated_at  TEXT NOT NULL,
     quarantine  TEXT
 ) STRICT;
-CREATE INDEX documents_agency ON documents(agency_id, rowid);
+CREATE INDEX documents_agency ON documents(agency_id);
 
 -- The change log. `seq` is the sync cursor: strictly increasing, never reused
 -- (AUTOINCREMENT). kind: 'change' (one Automerge change), 'snapshot' (a saved
