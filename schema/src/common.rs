@@ -66,7 +66,7 @@ pub fn record_type(doc: &impl ReadDoc) -> Result<RecordType, ValidationError> {
 /// later versions only add fields.
 pub fn schema_version(doc: &impl ReadDoc) -> Result<u32, ValidationError> {
     let version = read::optional_int(doc, &MapRef::root(), "schema")?
-        .ok_or_else(|| ValidationError::new("schema", "required field is missing"))?;
+        .ok_or_else(|| ValidationError::missing("schema"))?;
     u32::try_from(version)
         .ok()
         .filter(|v| *v >= 1)

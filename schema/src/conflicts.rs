@@ -57,28 +57,13 @@ enum MapAs {
 
 /// The conflicting fields of a record document, ordered by field.
 pub fn field_conflicts(doc: &impl ReadDoc) -> Vec<FieldConflict> {
-    let mut conflicts = Vec::new();
-    for key in doc.keys(ROOT) {
-        collect(
-            doc,
-            &ROOT,
-            &key,
-            key.clone(),
-            MapAs::Contents,
-            &mut conflicts,
-        );
-    }
+    let mut found = Conflicts {
+        doc,
+        list: Vec::new(),
+    };
+    found.in_map(&ROOT, "", MapAs::Contents);
     if let Some(consent) = winning_object(doc, &ROOT, "consent", ObjType::Map) {
-        for key in doc.keys(&consent) {
-            collect(
-                doc,
-                &consent,
-                &key,
-                format!("consent.{key}"),
-                MapAs::Contents,
-                &mut conflicts,
-            );
-        }
+        found.in_map(&consent, "consent", MapAs::Contents);
     }
     if let Some(follow_ups) = winning_object(doc, &ROOT, "follow_ups", ObjType::List) {
         for index in 0..doc.length(&follow_ups) {
@@ -92,88 +77,77 @@ pub fn field_conflicts(doc: &impl ReadDoc) -> Vec<FieldConflict> {
                 },
                 _ => index.to_string(),
             };
-            for key in doc.keys(&item) {
-                collect(
-                    doc,
-                    &item,
-                    &key,
-                    format!("follow_ups[{name}].{key}"),
-                    MapAs::Contents,
-                    &mut conflicts,
-                );
-            }
+            found.in_map(&item, &format!("follow_ups[{name}]"), MapAs::Contents);
         }
     }
     if let Some(attendance) = winning_object(doc, &ROOT, "attendance", ObjType::Map) {
+        found.in_map(&attendance, "attendance", MapAs::Status);
         for contact in doc.keys(&attendance) {
-            let field = format!("attendance.{contact}");
-            collect(
-                doc,
-                &attendance,
-                &contact,
-                field.clone(),
-                MapAs::Status,
-                &mut conflicts,
-            );
             if let Some(entry) = winning_object(doc, &attendance, &contact, ObjType::Map) {
-                for key in doc.keys(&entry) {
-                    collect(
-                        doc,
-                        &entry,
-                        &key,
-                        format!("{field}.{key}"),
-                        MapAs::Contents,
-                        &mut conflicts,
-                    );
-                }
+                found.in_map(&entry, &format!("attendance.{contact}"), MapAs::Contents);
             }
         }
     }
+    let mut conflicts = found.list;
     conflicts.sort_by(|a, b| a.field.cmp(&b.field));
     conflicts
 }
 
-fn collect(
-    doc: &impl ReadDoc,
-    obj: &ObjId,
-    key: &str,
-    field: String,
-    map_as: MapAs,
-    conflicts: &mut Vec<FieldConflict>,
-) {
-    let Ok(all) = doc.get_all(obj, key) else {
-        return;
-    };
-    if all.len() < 2 {
-        return;
-    }
-    let winner = doc.get(obj, key).ok().flatten().map(|(_, id)| id);
-    let mut values: Vec<ConflictValue> = all
-        .iter()
-        .filter_map(|(value, id)| {
-            let ObjId::Id(_, actor, _) = id else {
-                return None;
+/// The conflicts found so far in a document.
+struct Conflicts<'d, D> {
+    doc: &'d D,
+    list: Vec<FieldConflict>,
+}
+
+impl<D: ReadDoc> Conflicts<'_, D> {
+    /// Looks for conflicts in every key of the map `obj` found at `path`.
+    fn in_map(&mut self, obj: &ObjId, path: &str, map_as: MapAs) {
+        for key in self.doc.keys(obj) {
+            let field = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
             };
-            Some(ConflictValue {
-                value: show(doc, value, id, map_as),
-                actor: actor.clone(),
-                winner: winner.as_ref() == Some(id),
-            })
-        })
-        .collect();
-    let Some(first) = values.first() else {
-        return;
-    };
-    if values.iter().all(|v| v.value == first.value) {
-        return;
+            self.at_key(obj, &key, field, map_as);
+        }
     }
-    values.sort_by(|a, b| {
-        b.winner
-            .cmp(&a.winner)
-            .then_with(|| a.actor.cmp(&b.actor))
-            .then_with(|| a.value.cmp(&b.value))
-    });
-    conflicts.push(FieldConflict { field, values });
+
+    fn at_key(&mut self, obj: &ObjId, key: &str, field: String, map_as: MapAs) {
+        let doc = self.doc;
+        let Ok(all) = doc.get_all(obj, key) else {
+            return;
+        };
+        if all.len() < 2 {
+            return;
+        }
+        let winner = doc.get(obj, key).ok().flatten().map(|(_, id)| id);
+        let mut values: Vec<ConflictValue> = all
+            .iter()
+            .filter_map(|(value, id)| {
+                let ObjId::Id(_, actor, _) = id else {
+                    return None;
+                };
+                Some(ConflictValue {
+                    value: show(doc, value, id, map_as),
+                    actor: actor.clone(),
+                    winner: winner.as_ref() == Some(id),
+                })
+            })
+            .collect();
+        let Some(first) = values.first() else {
+            return;
+        };
+        if values.iter().all(|v| v.value == first.value) {
+            return;
+        }
+        values.sort_by(|a, b| {
+            b.winner
+                .cmp(&a.winner)
+                .then_with(|| a.actor.cmp(&b.actor))
+                .then_with(|| a.value.cmp(&b.value))
+        });
+        self.list.push(FieldConflict { field, values });
+    }
 }
 
 /// The object of `obj_type` that `key` shows, if it holds one.

@@ -116,7 +116,7 @@ impl Contact {
             interests: read::set_of(doc, &root, "interests")?.into_iter().collect(),
             consent: match read::optional_map(doc, &root, "consent")? {
                 Some(map) => Consent::from_map(doc, &map)?,
-                None => return Err(ValidationError::new("consent", "required field is missing")),
+                None => return Err(ValidationError::missing("consent")),
             },
             stage: read::optional_enum(doc, &root, "stage")?,
             follow_ups: read::list_of_maps(doc, &root, "follow_ups")?

@@ -7,8 +7,8 @@
 //!   the typed records of `docs/records.md`; `from_doc` reads and validates
 //!   one from an Automerge document and fails with a [`ValidationError`]
 //!   naming the field.
-//! - [`write`](mod@write) writes records in the canonical layout and makes the edits a
-//!   device makes (a follow-up, an attendance mark, a head count).
+//! - [`write`](mod@write) writes records in the canonical layout and makes
+//!   the edits a device makes (a follow-up, an attendance mark, a head count).
 //! - [`field_conflicts`] lists the fields where concurrent edits left more
 //!   than one value.
 //! - [`read`](mod@read) holds the field readers the records are built from.

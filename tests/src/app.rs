@@ -38,10 +38,15 @@ pub fn spawn_app() -> TestApp {
 
 /// Start a server over an existing data folder.
 pub fn spawn_app_in(dir: TempDir) -> TestApp {
+    spawn_app_with(dir, DEFAULT_MAX_BODY)
+}
+
+/// Start a server over a data folder with a given body limit.
+pub fn spawn_app_with(dir: TempDir, max_body: usize) -> TestApp {
     let settings = Settings {
         data_dir: dir.path().to_path_buf(),
         bind: "127.0.0.1:0".parse().expect("loopback address"),
-        max_body: DEFAULT_MAX_BODY,
+        max_body,
     };
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
