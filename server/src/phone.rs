@@ -112,7 +112,10 @@ impl Phone {
 
     /// Who writes on this phone.
     pub fn author(&self) -> crate::records::Author {
-        crate::records::Author { user: self.user, agency: self.agency }
+        crate::records::Author {
+            user: self.user,
+            agency: self.agency,
+        }
     }
 
     /// Send raw bytes to the sync endpoint with this phone's token.

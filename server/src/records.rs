@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use automerge::AutoCommit;
 use relais_schema::write;
 use relais_schema::{
-    AgencyId, Attendance, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId, Interest, RecordType,
-    Session, SessionKind, UserId, Visit, SCHEMA_VERSION,
+    AgencyId, Attendance, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId,
+    Interest, RecordType, Session, SessionKind, UserId, Visit, SCHEMA_VERSION,
 };
 use relais_sync::device::{Device, DeviceError};
 
@@ -21,11 +21,23 @@ pub struct Author {
 }
 
 fn common(author: Author, id: DocumentId, at: &str) -> Common {
-    Common { schema: SCHEMA_VERSION, id, agency_id: author.agency, created_by: author.user, created_at: at.to_string() }
+    Common {
+        schema: SCHEMA_VERSION,
+        id,
+        agency_id: author.agency,
+        created_by: author.user,
+        created_at: at.to_string(),
+    }
 }
 
 /// A contact with a name, consent given, and nothing else filled.
-pub fn blank_contact(author: Author, id: DocumentId, at: &str, given: &str, family: &str) -> Contact {
+pub fn blank_contact(
+    author: Author,
+    id: DocumentId,
+    at: &str,
+    given: &str,
+    family: &str,
+) -> Contact {
     Contact {
         common: common(author, id, at),
         given_name: Some(given.to_string()),
@@ -102,7 +114,12 @@ pub fn create_contact(
 }
 
 /// Create a session on `device`.
-pub fn create_session(device: &mut Device, author: Author, at: &str, topic: &str) -> Result<DocumentId, DeviceError> {
+pub fn create_session(
+    device: &mut Device,
+    author: Author,
+    at: &str,
+    topic: &str,
+) -> Result<DocumentId, DeviceError> {
     device.create(RecordType::Session, |doc: &mut AutoCommit, id| {
         write::write_session(doc, &blank_session(author, id, at, topic))
     })
@@ -121,7 +138,12 @@ pub fn create_visit(
 }
 
 /// Set one string field of a document.
-pub fn set_field(device: &mut Device, id: DocumentId, field: &str, value: &str) -> Result<(), DeviceError> {
+pub fn set_field(
+    device: &mut Device,
+    id: DocumentId,
+    field: &str,
+    value: &str,
+) -> Result<(), DeviceError> {
     device.edit(id, |doc| write::set_str(doc, field, value))
 }
 
@@ -135,6 +157,14 @@ pub fn mark(
     at: &str,
 ) -> Result<(), DeviceError> {
     device.edit(session, |doc| {
-        write::mark_attendance(doc, &Attendance { contact_id: contact, status, by: Some(author.user), at: Some(at.to_string()) })
+        write::mark_attendance(
+            doc,
+            &Attendance {
+                contact_id: contact,
+                status,
+                by: Some(author.user),
+                at: Some(at.to_string()),
+            },
+        )
     })
 }

@@ -23,12 +23,21 @@ fn arrange() -> (TestApp, Phone, (i64, i64)) {
 }
 
 fn counts(app: &TestApp) -> (i64, i64) {
-    (app.count("SELECT COUNT(*) FROM log WHERE ?1 = ?1", String::new()), app.count("SELECT COUNT(*) FROM documents WHERE ?1 = ?1", String::new()))
+    (
+        app.count("SELECT COUNT(*) FROM log WHERE ?1 = ?1", String::new()),
+        app.count(
+            "SELECT COUNT(*) FROM documents WHERE ?1 = ?1",
+            String::new(),
+        ),
+    )
 }
 
 fn refused(result: Result<Vec<u8>, PhoneError>) -> (u16, serde_json::Value) {
     match result {
-        Err(PhoneError::Refused { status, body }) => (status, serde_json::from_str(&body).expect("a JSON error body")),
+        Err(PhoneError::Refused { status, body }) => (
+            status,
+            serde_json::from_str(&body).expect("a JSON error body"),
+        ),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -37,7 +46,9 @@ fn refused(result: Result<Vec<u8>, PhoneError>) -> (u16, serde_json::Value) {
 fn assert_unharmed(app: &TestApp, before: (i64, i64)) {
     assert_eq!(counts(app), before, "no data changed");
     let mut other = app.agent_phone(&format!("healthy{}", rand::random::<u32>()));
-    other.sync_until_idle(10).expect("the server still serves others");
+    other
+        .sync_until_idle(10)
+        .expect("the server still serves others");
     assert_eq!(other.device.len() as i64, before.1);
 }
 
@@ -93,12 +104,17 @@ fn a_change_that_is_not_automerge_is_refused_with_its_position() {
         id: ByteBuf::from(relais_schema::DocumentId::random().as_bytes().to_vec()),
         doc_type: "contact".into(),
         heads: vec![],
-        changes: vec![ByteBuf::from(b"\x85\x6f\x4a\x83not really a change".to_vec())],
+        changes: vec![ByteBuf::from(
+            b"\x85\x6f\x4a\x83not really a change".to_vec(),
+        )],
     }];
     let (status, body) = refused(phone.post_sync(wire_request(&phone, push, 1)));
     assert_eq!(status, 422);
     assert_eq!(body["error"], "invalid_change");
-    assert!(body["message"].as_str().expect("message").contains("push[0].changes[0]"));
+    assert!(body["message"]
+        .as_str()
+        .expect("message")
+        .contains("push[0].changes[0]"));
     assert_unharmed(&app, before);
 }
 
@@ -114,7 +130,10 @@ fn a_document_of_an_unknown_type_is_refused() {
     let (status, body) = refused(phone.post_sync(wire_request(&phone, push, 1)));
     assert_eq!(status, 422);
     assert_eq!(body["error"], "unknown_type");
-    assert!(body["message"].as_str().expect("message").contains("invoice"));
+    assert!(body["message"]
+        .as_str()
+        .expect("message")
+        .contains("invoice"));
     assert_unharmed(&app, before);
 }
 
@@ -133,7 +152,8 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
     let (app, mut phone, _) = arrange();
     let mut foreign = app.foreign_agent_phone("marseille");
     let author = foreign.author();
-    let theirs = create_contact(&mut foreign.device, author, AT, "Karim", "Benali", |_| {}).expect("contact");
+    let theirs = create_contact(&mut foreign.device, author, AT, "Karim", "Benali", |_| {})
+        .expect("contact");
     foreign.sync_until_idle(10).expect("foreign sync");
     let before = counts(&app);
     let heads_before = app.server_heads(theirs);
@@ -143,7 +163,9 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
     let mine = create_contact(&mut phone.device, me, AT, "Mine", "Too", |_| {}).expect("contact");
     let mut hostile = relais_sync::device::Device::new(phone.device.id());
     let forged = hostile
-        .create(relais_schema::RecordType::Contact, |doc, _| relais_schema::write::set_str(doc, "given_name", "Forged"))
+        .create(relais_schema::RecordType::Contact, |doc, _| {
+            relais_schema::write::set_str(doc, "given_name", "Forged")
+        })
         .expect("forged doc");
     let forged_changes = hostile.load(forged).expect("loads").get_changes(&[]);
     let own = phone.device.load(mine).expect("loads");
@@ -152,10 +174,24 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
         batch: protocol::BatchId::random(),
         epoch: None,
         push: vec![
-            PushDoc { id: mine, doc_type: relais_schema::RecordType::Contact, heads: vec![], changes: own.get_changes(&[]) },
-            PushDoc { id: theirs, doc_type: relais_schema::RecordType::Contact, heads: vec![], changes: forged_changes },
+            PushDoc {
+                id: mine,
+                doc_type: relais_schema::RecordType::Contact,
+                heads: vec![],
+                changes: own.get_changes(&[]),
+            },
+            PushDoc {
+                id: theirs,
+                doc_type: relais_schema::RecordType::Contact,
+                heads: vec![],
+                changes: forged_changes,
+            },
         ],
-        pull: Some(Pull { cursor: 0, snapshot: None, budget: 1 << 20 }),
+        pull: Some(Pull {
+            cursor: 0,
+            snapshot: None,
+            budget: 1 << 20,
+        }),
     };
 
     // Act
@@ -177,7 +213,12 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
 #[test]
 fn a_missing_token_is_unauthorized() {
     let (app, _phone, before) = arrange();
-    let response = app.http.post(format!("{}/api/v1/sync", app.address)).body(vec![1, 2, 3]).send().expect("answered");
+    let response = app
+        .http
+        .post(format!("{}/api/v1/sync", app.address))
+        .body(vec![1, 2, 3])
+        .send()
+        .expect("answered");
     assert_eq!(response.status().as_u16(), 401);
     let body: serde_json::Value = response.json().expect("json");
     assert_eq!(body["error"], "unauthorized");
@@ -189,10 +230,14 @@ fn a_revoked_token_is_unauthorized_and_told_to_wipe() {
     let (app, mut phone, before) = arrange();
     let device = phone.device.id();
     app.store
-        .write(move |conn| relais_sync::accounts::revoke_device(conn, device, "2026-11-29T12:00:00Z"))
+        .write(move |conn| {
+            relais_sync::accounts::revoke_device(conn, device, "2026-11-29T12:00:00Z")
+        })
         .expect("revoked");
     let result = phone.sync_once();
-    let Err(PhoneError::Refused { status, body }) = result else { panic!("expected a refusal, got {result:?}") };
+    let Err(PhoneError::Refused { status, body }) = result else {
+        panic!("expected a refusal, got {result:?}")
+    };
     let body: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(status, 401);
     assert_eq!(body["error"], "device_revoked");

@@ -10,7 +10,8 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     let mut a = app.agent_phone("amina");
     let mut b = app.agent_phone("bilal");
     let author = a.author();
-    let id = create_contact(&mut a.device, author, AT, "Fatima", "Haddad", |_| {}).expect("created");
+    let id =
+        create_contact(&mut a.device, author, AT, "Fatima", "Haddad", |_| {}).expect("created");
     a.sync_until_idle(10).expect("a syncs");
     b.sync_until_idle(10).expect("b syncs");
     assert!(b.device.heads(id).is_some(), "b received the contact");
@@ -21,7 +22,11 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     set_field(&mut b.device, id, "city", "Paris").expect("b edits");
 
     // Act
-    let (first, second) = if first_syncs_a { (&mut a, &mut b) } else { (&mut b, &mut a) };
+    let (first, second) = if first_syncs_a {
+        (&mut a, &mut b)
+    } else {
+        (&mut b, &mut a)
+    };
     first.sync_until_idle(10).expect("first syncs");
     second.sync_until_idle(10).expect("second syncs");
     first.sync_until_idle(10).expect("first syncs again");
@@ -32,7 +37,11 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     assert_eq!(b.device.heads(id), Some(server));
     let doc_a = a.device.load(id).expect("a loads");
     let doc_b = b.device.load(id).expect("b loads");
-    assert_eq!(content(&doc_a), content(&doc_b), "both phones hold the same document");
+    assert_eq!(
+        content(&doc_a),
+        content(&doc_b),
+        "both phones hold the same document"
+    );
 
     // Both different-field edits survive; the phone field has one winner…
     let contact = relais_schema::Contact::from_doc(&doc_a).expect("valid");
@@ -41,12 +50,25 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     let winner = contact.phone.expect("a phone").as_str().to_string();
     let projected: String = app
         .store
-        .read(move |c| Ok(c.query_row("SELECT phone FROM contacts WHERE doc_id = ?1", [id.to_string()], |r| r.get(0))?))
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT phone FROM contacts WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )?)
+        })
         .expect("projected");
-    assert_eq!(projected, winner, "the projection shows the deterministic winner");
+    assert_eq!(
+        projected, winner,
+        "the projection shows the deterministic winner"
+    );
 
     // …and the loser is in `conflicts` with the device that wrote it.
-    let loser_device = if winner.starts_with("+33 6") { b.device.id() } else { a.device.id() };
+    let loser_device = if winner.starts_with("+33 6") {
+        b.device.id()
+    } else {
+        a.device.id()
+    };
     let rows: Vec<(String, bool, Option<String>)> = app
         .store
         .read(move |c| {
@@ -60,7 +82,11 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     assert_eq!(rows.len(), 2, "{rows:?}");
     let losing = rows.iter().find(|(_, w, _)| !w).expect("a losing value");
     assert_ne!(losing.0, winner);
-    assert_eq!(losing.2.as_deref(), Some(loser_device.to_string().as_str()), "who wrote the losing value");
+    assert_eq!(
+        losing.2.as_deref(),
+        Some(loser_device.to_string().as_str()),
+        "who wrote the losing value"
+    );
 }
 
 #[test]
@@ -90,9 +116,11 @@ fn a_contact_made_on_a_phone_is_projected_after_one_round_trip() {
     let row: (String, String) = app
         .store
         .read(move |c| {
-            Ok(c.query_row("SELECT given_name, nationality FROM contacts WHERE doc_id = ?1", [id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?)
+            Ok(c.query_row(
+                "SELECT given_name, nationality FROM contacts WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
         })
         .expect("projected row");
     assert_eq!(row, ("Yohannes".to_string(), "ER".to_string()));

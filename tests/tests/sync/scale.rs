@@ -1,1 +1,131 @@
+//! An up-to-date phone's sync costs what changed, not what exists.
 
+use relais_server::records::{create_contact, set_field, Author};
+use relais_sync::device::Device;
+use relais_sync::service;
+use relais_sync::DeviceAuth;
+use relais_tests::app::{spawn_app, TestApp};
+use relais_tests::world::AT;
+
+/// Fill the agency with `n` contacts through the store's own sync path (fast: no HTTP).
+fn seed(app: &TestApp, n: usize) {
+    let mut phone = app.agent_phone(&format!("seeder{n}"));
+    let who = DeviceAuth {
+        device: phone.device.id(),
+        user: phone.user,
+        agency: phone.agency,
+    };
+    let author = Author {
+        user: phone.user,
+        agency: phone.agency,
+    };
+    let mut device = Device::new(phone.device.id());
+    let mut made = 0;
+    while made < n {
+        for _ in 0..1000.min(n - made) {
+            create_contact(
+                &mut device,
+                author,
+                AT,
+                &format!("Personne{made}"),
+                "Seed",
+                |_| {},
+            )
+            .expect("contact");
+            made += 1;
+        }
+        loop {
+            let request = device.next_request(64 << 10).expect("request");
+            let response = service::sync(&app.store, who, request, AT.to_string()).expect("sync");
+            device.handle_response(response).expect("handled");
+            if device.pending() == 0 {
+                break;
+            }
+        }
+        device = Device::new(phone.device.id());
+    }
+    phone.device.abandon_request();
+}
+
+/// Bytes (up + down) of one 5-edit sync by an up-to-date phone in an agency of `n` contacts.
+fn five_edit_sync_bytes(n: usize) -> (u64, u64) {
+    let app = spawn_app();
+    seed(&app, n);
+    let mut phone = app.agent_phone("amina");
+    phone.pull_budget = 4 << 20;
+    phone.sync_until_idle(1000).expect("first sync");
+    assert_eq!(phone.device.len(), n);
+    let targets: Vec<_> = phone.device.document_ids().into_iter().take(5).collect();
+    for (i, id) in targets.iter().enumerate() {
+        set_field(&mut phone.device, *id, "city", &format!("Ville {i}")).expect("edit");
+    }
+    let before = phone.traffic;
+    phone.sync_once().expect("one round trip");
+    assert!(phone.device.is_idle(), "one request was enough");
+    let requests = phone.traffic.requests - before.requests;
+    let bytes =
+        phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM contacts WHERE city LIKE ?1",
+            "Ville %".to_string()
+        ),
+        5
+    );
+    (requests, bytes)
+}
+
+#[test]
+fn five_edits_in_an_agency_of_fifty_thousand_cost_what_they_cost_in_one_of_a_thousand() {
+    let (small_requests, small_bytes) = five_edit_sync_bytes(1_000);
+    let (large_requests, large_bytes) = five_edit_sync_bytes(50_000);
+
+    assert_eq!(small_requests, 1);
+    assert_eq!(large_requests, 1);
+    assert!(
+        large_bytes <= 2 * small_bytes,
+        "50,000 documents: {large_bytes} bytes; 1,000 documents: {small_bytes} bytes"
+    );
+}
+
+#[test]
+fn an_up_to_date_phone_with_nothing_to_send_syncs_in_one_small_round_trip() {
+    let app = spawn_app();
+    seed(&app, 200);
+    let mut phone = app.agent_phone("amina");
+    phone.sync_until_idle(100).expect("first sync");
+    let before = phone.traffic;
+
+    phone.sync_once().expect("sync");
+
+    assert_eq!(phone.traffic.requests - before.requests, 1);
+    assert!(phone.device.is_idle());
+    let bytes =
+        phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
+    assert!(bytes < 200, "an idle sync costs {bytes} bytes");
+}
+
+#[test]
+fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
+    let app = spawn_app();
+    seed(&app, 600);
+    let mut phone = app.agent_phone("amina");
+    phone.pull_budget = 16 << 10;
+
+    // Two pages, then the connection drops: the phone keeps what it got.
+    phone.sync_once().expect("page 1");
+    phone.sync_once().expect("page 2");
+    let kept = phone.device.len();
+    assert!(
+        kept > 0 && kept < 600,
+        "paged: {kept} documents after two pages"
+    );
+    let request = phone.device.next_request(16 << 10).expect("page 3 request");
+    drop(request);
+    phone.device.abandon_request();
+
+    // It resumes where it stopped, not from zero.
+    let rounds = phone.sync_until_idle(1000).expect("resume");
+    assert_eq!(phone.device.len(), 600);
+    assert!(rounds < 600 / 10, "resumed in {rounds} requests");
+}
