@@ -2,5 +2,6 @@
 //! with a temporary database, accounts, and phones that sync over HTTP.
 
 pub mod app;
+pub mod process;
 pub use relais_server::phone;
 pub mod world;

@@ -43,7 +43,7 @@ impl ContactEdit {
                 let current = match tx.get(ROOT, "notes")? {
                     Some((Value::Object(ObjType::Text), text)) => tx.text(&text)?,
                     Some((Value::Scalar(scalar), _)) => {
-                        scalar.to_str().map(str::to_owned).unwrap_or_default()
+                        scalar.as_str().map(str::to_owned).unwrap_or_default()
                     }
                     _ => String::new(),
                 };

@@ -1,0 +1,3 @@
+//! Fault tests: the server process killed while phones sync.
+
+mod kill;
