@@ -152,9 +152,16 @@ impl Phone {
             bytes.to_vec()
         };
         if !status.is_success() {
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            let wipe = serde_json::from_str::<serde_json::Value>(&body)
+                .is_ok_and(|json| json["wipe"] == serde_json::Value::Bool(true));
+            if status.as_u16() == 401 && wipe {
+                // A revoked phone deletes what it holds.
+                self.device.wipe();
+            }
             return Err(PhoneError::Refused {
                 status: status.as_u16(),
-                body: String::from_utf8_lossy(&bytes).into_owned(),
+                body,
             });
         }
         Ok(bytes)

@@ -102,6 +102,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The store behind the server.
     pub fn store(&self) -> &Store {
         &self.store

@@ -347,6 +347,16 @@ impl Device {
         }
     }
 
+    /// Delete every local document and forget the server (a revoked device).
+    pub fn wipe(&mut self) {
+        self.docs.clear();
+        self.in_flight = None;
+        self.cursor = 0;
+        self.snapshot = None;
+        self.epoch = None;
+        self.pull_more = true;
+    }
+
     /// Pretend the device never synced: cursor and acknowledgements forgotten.
     pub fn forget_server(&mut self) {
         self.cursor = 0;

@@ -28,6 +28,7 @@ pub struct TestApp {
     pub other_agency: AgencyId,
     /// A blocking HTTP client.
     pub http: reqwest::blocking::Client,
+    server: Option<(actix_web::dev::ServerHandle, std::thread::JoinHandle<()>)>,
 }
 
 /// Start a server on a free port with an empty database and two agencies.
@@ -49,7 +50,7 @@ pub fn spawn_app_with(dir: TempDir, max_body: usize) -> TestApp {
         max_body,
     };
     let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -58,12 +59,12 @@ pub fn spawn_app_with(dir: TempDir, max_body: usize) -> TestApp {
         runtime.block_on(async move {
             let app = Application::build(&settings).expect("the server starts");
             sender
-                .send((app.port(), app.store().clone()))
+                .send((app.port(), app.store().clone(), app.handle()))
                 .expect("test is waiting");
             let _ = app.run_until_stopped().await;
         });
     });
-    let (port, store) = receiver.recv().expect("the server reports its port");
+    let (port, store, handle) = receiver.recv().expect("the server reports its port");
     let agency = ensure_agency(&store, "Agence Belleville");
     let other_agency = ensure_agency(&store, "Agence Marseille Nord");
     let app = TestApp {
@@ -76,6 +77,7 @@ pub fn spawn_app_with(dir: TempDir, max_body: usize) -> TestApp {
             .timeout(Duration::from_secs(120))
             .build()
             .expect("client"),
+        server: Some((handle, thread)),
     };
     wait_until_healthy(&app);
     app
@@ -104,6 +106,21 @@ pub fn wait_until_healthy(app: &TestApp) {
 }
 
 impl TestApp {
+    /// Stop the server and close the database; returns the data folder.
+    pub fn stop(mut self) -> TempDir {
+        if let Some((handle, thread)) = self.server.take() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(handle.stop(true));
+            thread.join().expect("the server thread ends");
+        }
+        self.store.close();
+        let TestApp { dir, .. } = self;
+        dir
+    }
+
     /// Create a user with [`PASSWORD`].
     pub fn add_user(&self, username: &str, role: Role, agencies: &[AgencyId]) {
         let username = username.to_string();

@@ -47,7 +47,11 @@ type Acked = Arc<Mutex<Vec<(DocumentId, Vec<ChangeHash>)>>>;
 /// One round trip that records what the server acknowledged.
 fn sync_recording(phone: &mut Phone, acked: &Acked) -> Result<(), PhoneError> {
     let request = phone.device.next_request(1 << 20)?;
-    let sent: BTreeMap<_, _> = request.push.iter().map(|d| (d.id, d.heads.clone())).collect();
+    let sent: BTreeMap<_, _> = request
+        .push
+        .iter()
+        .map(|d| (d.id, d.heads.clone()))
+        .collect();
     let answer = phone.post_sync(protocol::encode_request(&request))?;
     let response = protocol::decode_response(&answer)?;
     let mut acked = acked.lock().expect("lock");
@@ -76,7 +80,13 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
                     let name = format!("agent{i}");
                     accounts::create_user(
                         conn,
-                        &NewUser { username: &name, display_name: &name, role: Role::Agent, password: PASSWORD, agencies: &[agency] },
+                        &NewUser {
+                            username: &name,
+                            display_name: &name,
+                            role: Role::Agent,
+                            password: PASSWORD,
+                            agencies: &[agency],
+                        },
                         AT,
                     )?;
                 }
@@ -96,10 +106,16 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
     // Act: phones create and edit contacts and sync in a loop while the server is killed.
     let workers: Vec<_> = (0..PHONES)
         .map(|i| {
-            let (generation, stop, successes, acked, address) =
-                (generation.clone(), stop.clone(), successes.clone(), acked.clone(), address.clone());
+            let (generation, stop, successes, acked, address) = (
+                generation.clone(),
+                stop.clone(),
+                successes.clone(),
+                acked.clone(),
+                address.clone(),
+            );
             std::thread::spawn(move || {
-                let mut phone = Phone::enrol(&address, &format!("agent{i}"), PASSWORD).expect("enrol");
+                let mut phone =
+                    Phone::enrol(&address, &format!("agent{i}"), PASSWORD).expect("enrol");
                 let author = phone.author();
                 let mut mine = Vec::new();
                 let mut step = 0usize;
@@ -107,10 +123,18 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
                     step += 1;
                     if step % 3 == 0 && !mine.is_empty() {
                         let id = mine[step % mine.len()];
-                        set_field(&mut phone.device, id, "city", &format!("Ville {i}-{step}")).expect("edit");
+                        set_field(&mut phone.device, id, "city", &format!("Ville {i}-{step}"))
+                            .expect("edit");
                     } else {
-                        let id = create_contact(&mut phone.device, author, AT, &format!("K{i}"), &format!("N{step}"), |_| {})
-                            .expect("create");
+                        let id = create_contact(
+                            &mut phone.device,
+                            author,
+                            AT,
+                            &format!("K{i}"),
+                            &format!("N{step}"),
+                            |_| {},
+                        )
+                        .expect("create");
                         mine.push(id);
                     }
                     let seen = generation.current();
@@ -142,7 +166,10 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
     }
     stop.store(true, Ordering::SeqCst);
     generation.bump();
-    let mut phones: Vec<Phone> = workers.into_iter().map(|w| w.join().expect("worker")).collect();
+    let mut phones: Vec<Phone> = workers
+        .into_iter()
+        .map(|w| w.join().expect("worker"))
+        .collect();
     for _ in 0..2 {
         for phone in &mut phones {
             phone.sync_until_idle(200).expect("final sync");
@@ -152,26 +179,54 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
 
     // Assert: the database is intact, every acknowledged change is there, phones converged.
     let conn = rusqlite::Connection::open(dir.path().join("relais.sqlite")).expect("open");
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
     assert_eq!(check, "ok");
     let acked = acked.lock().expect("lock").clone();
-    assert!(acked.len() > KILLS * 25, "only {} acknowledgements", acked.len());
+    assert!(
+        acked.len() > KILLS * 25,
+        "only {} acknowledgements",
+        acked.len()
+    );
     for (id, heads) in &acked {
         let snapshot: Vec<u8> = conn
-            .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT snapshot FROM documents WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
             .expect("every acknowledged document is stored");
         let doc = automerge::Automerge::load(&snapshot).expect("loads");
         for head in heads {
-            assert!(doc.get_change_by_hash(head).is_some(), "acknowledged change {head} of {id} was lost");
+            assert!(
+                doc.get_change_by_hash(head).is_some(),
+                "acknowledged change {head} of {id} was lost"
+            );
         }
     }
-    let documents: i64 = conn.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0)).expect("count");
+    let documents: i64 = conn
+        .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))
+        .expect("count");
     for phone in &phones {
-        assert_eq!(phone.device.len() as i64, documents, "phone {} holds every document", phone.device.id());
+        assert_eq!(
+            phone.device.len() as i64,
+            documents,
+            "phone {} holds every document",
+            phone.device.id()
+        );
         for id in phone.device.document_ids() {
-            let heads: Vec<u8> =
-                conn.query_row("SELECT heads FROM documents WHERE id = ?1", [id.to_string()], |r| r.get(0)).expect("heads");
-            assert_eq!(phone.device.heads(id), Some(relais_sync::apply::heads_from_blob(&heads)));
+            let heads: Vec<u8> = conn
+                .query_row(
+                    "SELECT heads FROM documents WHERE id = ?1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )
+                .expect("heads");
+            assert_eq!(
+                phone.device.heads(id),
+                Some(relais_sync::apply::heads_from_blob(&heads))
+            );
         }
     }
 }

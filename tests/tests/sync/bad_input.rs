@@ -242,5 +242,9 @@ fn a_revoked_token_is_unauthorized_and_told_to_wipe() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "device_revoked");
     assert_eq!(body["wipe"], true);
+    assert!(
+        phone.device.is_empty(),
+        "the revoked phone wiped its documents"
+    );
     assert_unharmed(&app, before);
 }

@@ -1,10 +1,14 @@
 //! End-to-end tests of the sync core through the real HTTP server.
 
+mod accounts;
 mod attendance;
 mod bad_input;
+mod compaction;
 mod convergence;
+mod epoch;
 mod erasure;
 mod gaps;
 mod property;
+mod quarantine;
 mod retries;
 mod scale;
