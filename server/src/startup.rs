@@ -80,11 +80,7 @@ impl Application {
                 .service(routes::admin::erase_document)
                 .service(routes::admin::list_devices)
                 .service(routes::admin::revoke_device)
-                .default_service(web::to(|| async {
-                    HttpResponse::NotFound().json(
-                        serde_json::json!({ "error": "not_found", "message": "no such endpoint" }),
-                    )
-                }))
+                .default_service(web::to(routes::app::serve))
         })
         .listen(listener)
         .context("cannot start the HTTP server")?

@@ -359,28 +359,30 @@ pub fn enrol_device(
     Ok((id, token))
 }
 
+/// A device row as the token check reads it.
+struct TokenRow {
+    device: String,
+    user: String,
+    agency: String,
+    revoked: bool,
+}
+
 /// Resolve a presented device token.
 pub fn check_token(conn: &Connection, token: &DeviceToken) -> Result<TokenCheck, StoreError> {
-    let row: Option<(String, String, String, Option<String>, Option<String>)> = conn
+    let row = conn
         .query_row(
-            "SELECT d.id, d.user_id, d.agency_id, d.revoked_at, u.disabled_at
+            "SELECT d.id, d.user_id, d.agency_id, d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL
              FROM devices d JOIN users u ON u.id = d.user_id WHERE d.token_hash = ?1",
             [token.hash()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok(TokenRow { device: r.get(0)?, user: r.get(1)?, agency: r.get(2)?, revoked: r.get(3)? }),
         )
         .optional()?;
-    let Some((device, user, agency, revoked, disabled)) = row else {
-        return Ok(TokenCheck::Unknown);
-    };
-    let device: DeviceId = parse(&device)?;
-    if revoked.is_some() || disabled.is_some() {
+    let Some(row) = row else { return Ok(TokenCheck::Unknown) };
+    let device: DeviceId = parse(&row.device)?;
+    if row.revoked {
         return Ok(TokenCheck::Revoked(device));
     }
-    Ok(TokenCheck::Valid(DeviceAuth {
-        device,
-        user: parse(&user)?,
-        agency: parse(&agency)?,
-    }))
+    Ok(TokenCheck::Valid(DeviceAuth { device, user: parse(&row.user)?, agency: parse(&row.agency)? }))
 }
 
 /// Revoke a device: its token answers 401 from now on.

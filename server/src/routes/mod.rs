@@ -1,6 +1,7 @@
 //! HTTP routes, one file per resource.
 
 pub mod admin;
+pub mod app;
 pub mod devices;
 pub mod health;
 pub mod sync;

@@ -1,0 +1,75 @@
+//! Embeds the built agents' app (`web/dist`) into the binary.
+//!
+//! - `RELAIS_WEB_DIST=DIR` embeds a prebuilt folder.
+//! - Otherwise `web/dist` is embedded; when it is missing and `web/` exists,
+//!   it is built first with `npm ci` (if needed) and `npm run build`.
+//! - `RELAIS_SKIP_WEB=1` embeds nothing: the server then answers `/` with a
+//!   page saying the app was not built (the API works as usual).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=RELAIS_WEB_DIST");
+    println!("cargo:rerun-if-env-changed=RELAIS_SKIP_WEB");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let web = manifest.parent().expect("the server crate sits in the workspace").join("web");
+    let skip = std::env::var("RELAIS_SKIP_WEB").is_ok_and(|v| v == "1");
+    let dist = match std::env::var("RELAIS_WEB_DIST") {
+        Ok(dir) => Some(PathBuf::from(dir)),
+        Err(_) if skip => None,
+        Err(_) => {
+            let dist = web.join("dist");
+            if !dist.join("index.html").exists() && web.join("package.json").exists() {
+                build_web(&web);
+            }
+            dist.join("index.html").exists().then_some(dist)
+        }
+    };
+    let mut files = Vec::new();
+    if let Some(dist) = &dist {
+        println!("cargo:rerun-if-changed={}", dist.display());
+        collect(dist, dist, &mut files);
+    } else if web.exists() {
+        println!("cargo:rerun-if-changed={}", web.join("dist").display());
+    }
+    files.sort();
+    let mut out = String::from("/// The built app: (path, bytes).\npub static ASSETS: &[(&str, &[u8])] = &[\n");
+    for (relative, absolute) in &files {
+        println!("cargo:rerun-if-changed={}", absolute.display());
+        writeln!(out, "    ({relative:?}, include_bytes!({:?})),", absolute.display().to_string()).expect("write to a String");
+    }
+    out.push_str("];\n");
+    let target = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("web_assets.rs");
+    std::fs::write(target, out).expect("write the asset table");
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            files.push((relative, path));
+        }
+    }
+}
+
+fn build_web(web: &Path) {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    if !web.join("node_modules").exists() {
+        run(Command::new(npm).arg("ci").current_dir(web), "npm ci");
+    }
+    run(Command::new(npm).args(["run", "build"]).current_dir(web), "npm run build");
+}
+
+fn run(command: &mut Command, what: &str) {
+    match command.status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => panic!("{what} failed ({status}) in web/; fix it, or set RELAIS_SKIP_WEB=1 to build the server without the app"),
+        Err(e) => panic!("{what} could not start ({e}); install Node.js and npm, or set RELAIS_SKIP_WEB=1 to build the server without the app"),
+    }
+}

@@ -1,0 +1,67 @@
+//! The agents' app, embedded at build time (see `server/build.rs`).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+
+include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
+
+/// Whether the binary carries the app.
+pub fn is_embedded() -> bool {
+    ASSETS.iter().any(|(path, _)| *path == "index.html")
+}
+
+fn find(path: &str) -> Option<&'static [u8]> {
+    ASSETS.iter().find(|(p, _)| *p == path).map(|(_, bytes)| *bytes)
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("wasm") => "application/wasm",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("ico") => "image/x-icon",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serve a file of the app; unknown paths without an extension get the app
+/// shell (client-side routes); `/api/…` never does.
+pub async fn serve(req: HttpRequest) -> HttpResponse {
+    let path = req.path().trim_start_matches('/');
+    let readable = req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD;
+    if path.starts_with("api/") || !readable {
+        return HttpResponse::NotFound().json(serde_json::json!({ "error": "not_found", "message": "no such endpoint" }));
+    }
+    let path = if path.is_empty() { "index.html" } else { path };
+    let (path, bytes) = match find(path) {
+        Some(bytes) => (path, bytes),
+        None if !path.contains('.') => match find("index.html") {
+            Some(bytes) => ("index.html", bytes),
+            None => return not_built(),
+        },
+        None => {
+            return HttpResponse::NotFound().json(serde_json::json!({ "error": "not_found", "message": "no such file" }))
+        }
+    };
+    // Hashed build outputs never change; everything else is revalidated.
+    let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    HttpResponse::Ok()
+        .content_type(content_type(path))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(bytes)
+}
+
+fn not_built() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Relais</title>\
+         <h1>Relais</h1><p>Le serveur fonctionne, mais l'application n'a pas été construite \
+         (RELAIS_SKIP_WEB=1). The server runs, but the app was not built into this binary.</p></html>",
+    )
+}
