@@ -54,10 +54,7 @@ pub fn record_type(doc: &impl ReadDoc) -> Result<RecordType, ValidationError> {
     name.parse().map_err(|_| {
         ValidationError::new(
             "type",
-            format!(
-                "expected one of contact, session, visit, got {}",
-                quoted(&name)
-            ),
+            format!("expected one of contact, session, visit, got {}", quoted(&name)),
         )
     })
 }
@@ -65,17 +62,12 @@ pub fn record_type(doc: &impl ReadDoc) -> Result<RecordType, ValidationError> {
 /// The `schema` version of a record document: any version ≥ 1 is read, as
 /// later versions only add fields.
 pub fn schema_version(doc: &impl ReadDoc) -> Result<u32, ValidationError> {
-    let version = read::optional_int(doc, &MapRef::root(), "schema")?
-        .ok_or_else(|| ValidationError::missing("schema"))?;
+    let version =
+        read::optional_int(doc, &MapRef::root(), "schema")?.ok_or_else(|| ValidationError::missing("schema"))?;
     u32::try_from(version)
         .ok()
         .filter(|v| *v >= 1)
-        .ok_or_else(|| {
-            ValidationError::new(
-                "schema",
-                format!("expected a version of at least 1, got {version}"),
-            )
-        })
+        .ok_or_else(|| ValidationError::new("schema", format!("expected a version of at least 1, got {version}")))
 }
 
 #[cfg(test)]
@@ -164,16 +156,12 @@ mod tests {
             let (mut doc, _) = common_doc()?;
             doc.put(ROOT, key, bad)?;
             assert_eq!(
-                Common::from_doc(&doc, RecordType::Visit)
-                    .expect_err("malformed")
-                    .path,
+                Common::from_doc(&doc, RecordType::Visit).expect_err("malformed").path,
                 key
             );
             doc.delete(ROOT, key)?;
             assert_eq!(
-                Common::from_doc(&doc, RecordType::Visit)
-                    .expect_err("missing")
-                    .path,
+                Common::from_doc(&doc, RecordType::Visit).expect_err("missing").path,
                 key
             );
         }

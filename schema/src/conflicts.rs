@@ -57,10 +57,7 @@ enum MapAs {
 
 /// The conflicting fields of a record document, ordered by field.
 pub fn field_conflicts(doc: &impl ReadDoc) -> Vec<FieldConflict> {
-    let mut found = Conflicts {
-        doc,
-        list: Vec::new(),
-    };
+    let mut found = Conflicts { doc, list: Vec::new() };
     found.in_map(&ROOT, "", MapAs::Contents);
     if let Some(consent) = winning_object(doc, &ROOT, "consent", ObjType::Map) {
         found.in_map(&consent, "consent", MapAs::Contents);
@@ -184,9 +181,7 @@ fn show_map(doc: &impl ReadDoc, id: &ObjId) -> String {
             (key, scalar)
         })
         .collect();
-    let is_set = entries
-        .iter()
-        .all(|(_, v)| matches!(v, Some(ScalarValue::Boolean(_))));
+    let is_set = entries.iter().all(|(_, v)| matches!(v, Some(ScalarValue::Boolean(_))));
     let shown: Vec<String> = if is_set {
         entries
             .into_iter()
@@ -230,28 +225,21 @@ mod tests {
     use crate::ids::{DocumentId, FollowUpId, UserId};
     use crate::session::{Attendance, Session};
     use crate::vocabulary::{AttendanceStatus, FollowUpKind};
-    use crate::write::{
-        add_follow_up, mark_attendance, set_consent, set_str, set_text, write_contact,
-        write_session,
-    };
+    use crate::write::{add_follow_up, mark_attendance, set_consent, set_str, set_text, write_contact, write_session};
 
     fn actor(byte: u8) -> ActorId {
         ActorId::from([byte; 16])
     }
 
     /// A contact document on two phones (actors 1 and 2).
-    fn contact_on_two_phones(
-        contact: &Contact,
-    ) -> Result<(AutoCommit, AutoCommit), automerge::AutomergeError> {
+    fn contact_on_two_phones(contact: &Contact) -> Result<(AutoCommit, AutoCommit), automerge::AutomergeError> {
         let mut phone_a = fixtures::doc_with_actor(1);
         write_contact(&mut phone_a, contact)?;
         let phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
         Ok((phone_a, phone_b))
     }
 
-    fn exactly_one_winner(
-        conflict: &FieldConflict,
-    ) -> Result<&ConflictValue, Box<dyn std::error::Error>> {
+    fn exactly_one_winner(conflict: &FieldConflict) -> Result<&ConflictValue, Box<dyn std::error::Error>> {
         let winners: Vec<&ConflictValue> = conflict.values.iter().filter(|v| v.winner).collect();
         match winners.as_slice() {
             [winner] => Ok(winner),
@@ -287,11 +275,7 @@ mod tests {
         let mut actors: Vec<&ActorId> = conflicts[0].values.iter().map(|v| &v.actor).collect();
         actors.sort();
         assert_eq!(actors, vec![&actor(1), &actor(2)]);
-        let mut values: Vec<&str> = conflicts[0]
-            .values
-            .iter()
-            .map(|v| v.value.as_str())
-            .collect();
+        let mut values: Vec<&str> = conflicts[0].values.iter().map(|v| v.value.as_str()).collect();
         values.sort();
         assert_eq!(values, vec!["Diallo-Sow", "Sow"]);
         Ok(())
@@ -395,10 +379,7 @@ mod tests {
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].field, format!("follow_ups[{id}].kind"));
         let winner = exactly_one_winner(&conflicts[0])?;
-        assert_eq!(
-            Contact::from_doc(&phone_a)?.follow_ups[0].kind.as_str(),
-            winner.value
-        );
+        assert_eq!(Contact::from_doc(&phone_a)?.follow_ups[0].kind.as_str(), winner.value);
         Ok(())
     }
 
@@ -424,11 +405,7 @@ mod tests {
         add_follow_up(&mut phone_b, &meeting)?;
         phone_a.merge(&mut phone_b)?;
 
-        let mut ids: Vec<FollowUpId> = Contact::from_doc(&phone_a)?
-            .follow_ups
-            .iter()
-            .map(|f| f.id)
-            .collect();
+        let mut ids: Vec<FollowUpId> = Contact::from_doc(&phone_a)?.follow_ups.iter().map(|f| f.id).collect();
         ids.sort();
         let mut expected = vec![call.id, meeting.id];
         expected.sort();
@@ -449,10 +426,7 @@ mod tests {
 
         assert_eq!(conflicts.len(), 1);
         let winner = exactly_one_winner(&conflicts[0])?;
-        assert_eq!(
-            Contact::from_doc(&phone_a)?.notes,
-            Some(winner.value.clone())
-        );
+        assert_eq!(Contact::from_doc(&phone_a)?.notes, Some(winner.value.clone()));
         Ok(())
     }
 
@@ -488,18 +462,11 @@ mod tests {
         let conflicts = field_conflicts(&phone_a);
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].field, format!("attendance.{karim}"));
-        let mut statuses: Vec<&str> = conflicts[0]
-            .values
-            .iter()
-            .map(|v| v.value.as_str())
-            .collect();
+        let mut statuses: Vec<&str> = conflicts[0].values.iter().map(|v| v.value.as_str()).collect();
         statuses.sort();
         assert_eq!(statuses, vec!["absent", "present"]);
         let winner = exactly_one_winner(&conflicts[0])?;
-        assert_eq!(
-            Session::from_doc(&phone_a)?.attendance[0].status.as_str(),
-            winner.value
-        );
+        assert_eq!(Session::from_doc(&phone_a)?.attendance[0].status.as_str(), winner.value);
         Ok(())
     }
 
@@ -535,10 +502,7 @@ mod tests {
         let read = Session::from_doc(&phone_a)?;
         assert_eq!(read.attendance.len(), 1);
         assert_eq!(read.attendance[0].status.as_str(), winner.value);
-        assert_eq!(
-            (read.attendance[0].by, read.attendance[0].at.as_deref()),
-            (None, None)
-        );
+        assert_eq!((read.attendance[0].by, read.attendance[0].at.as_deref()), (None, None));
         Ok(())
     }
 

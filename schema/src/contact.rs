@@ -12,9 +12,7 @@ use crate::phone_number::PhoneNumber;
 use crate::read::{self, MapRef};
 use crate::record_type::RecordType;
 use crate::validation::ValidationError;
-use crate::vocabulary::{
-    AgeBand, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus, Sex, Stage,
-};
+use crate::vocabulary::{AgeBand, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus, Sex, Stage};
 
 /// The years a `birth_year` may hold.
 pub const BIRTH_YEARS: std::ops::RangeInclusive<u16> = 1900..=2100;
@@ -198,11 +196,7 @@ mod tests {
 
     type Edit = fn(&mut AutoCommit) -> TestResult;
 
-    fn object(
-        doc: &AutoCommit,
-        parent: &ObjId,
-        prop: impl Into<Prop>,
-    ) -> Result<ObjId, Box<dyn std::error::Error>> {
+    fn object(doc: &AutoCommit, parent: &ObjId, prop: impl Into<Prop>) -> Result<ObjId, Box<dyn std::error::Error>> {
         match doc.get(parent, prop)? {
             Some((automerge::Value::Object(_), id)) => Ok(id),
             _ => Err("no object there".into()),
@@ -336,45 +330,25 @@ mod tests {
             ("created_at", |doc| {
                 Ok(doc.put(ROOT, "created_at", "2026-11-29 10:15")?)
             }),
-            ("given_name", |doc| {
-                Ok(doc.put(ROOT, "given_name", 7_i64)?)
-            }),
+            ("given_name", |doc| Ok(doc.put(ROOT, "given_name", 7_i64)?)),
             ("sex", |doc| Ok(doc.put(ROOT, "sex", "f")?)),
-            ("birth_year", |doc| {
-                Ok(doc.put(ROOT, "birth_year", 1850_i64)?)
-            }),
-            ("birth_year", |doc| {
-                Ok(doc.put(ROOT, "birth_year", 2101_i64)?)
-            }),
-            ("birth_year", |doc| {
-                Ok(doc.put(ROOT, "birth_year", "1990")?)
-            }),
+            ("birth_year", |doc| Ok(doc.put(ROOT, "birth_year", 1850_i64)?)),
+            ("birth_year", |doc| Ok(doc.put(ROOT, "birth_year", 2101_i64)?)),
+            ("birth_year", |doc| Ok(doc.put(ROOT, "birth_year", "1990")?)),
             ("age_band", |doc| Ok(doc.put(ROOT, "age_band", "20s")?)),
-            ("nationality", |doc| {
-                Ok(doc.put(ROOT, "nationality", "sy")?)
-            }),
-            ("nationality", |doc| {
-                Ok(doc.put(ROOT, "nationality", "SYR")?)
-            }),
-            ("status", |doc| {
-                Ok(doc.put(ROOT, "status", "asylum-seeker")?)
-            }),
-            ("phone", |doc| {
-                Ok(doc.put(ROOT, "phone", "06-12-34-56-78")?)
-            }),
+            ("nationality", |doc| Ok(doc.put(ROOT, "nationality", "sy")?)),
+            ("nationality", |doc| Ok(doc.put(ROOT, "nationality", "SYR")?)),
+            ("status", |doc| Ok(doc.put(ROOT, "status", "asylum-seeker")?)),
+            ("phone", |doc| Ok(doc.put(ROOT, "phone", "06-12-34-56-78")?)),
             ("phone", |doc| Ok(doc.put(ROOT, "phone", "12345")?)),
             ("languages", |doc| {
                 Ok(doc.put_object(ROOT, "languages", ObjType::List).map(drop)?)
             }),
-            ("neighbourhood", |doc| {
-                Ok(doc.put(ROOT, "neighbourhood", true)?)
-            }),
+            ("neighbourhood", |doc| Ok(doc.put(ROOT, "neighbourhood", true)?)),
             ("city", |doc| {
                 Ok(doc.put_object(ROOT, "city", ObjType::Map).map(drop)?)
             }),
-            ("education", |doc| {
-                Ok(doc.put(ROOT, "education", "university")?)
-            }),
+            ("education", |doc| Ok(doc.put(ROOT, "education", "university")?)),
             ("skills", |doc| Ok(doc.put(ROOT, "skills", 3_i64)?)),
             ("interests.knitting", |doc| {
                 let interests = object(doc, &ROOT, "interests")?;
@@ -382,18 +356,10 @@ mod tests {
             }),
             ("consent", |doc| Ok(doc.delete(ROOT, "consent")?)),
             ("consent", |doc| Ok(doc.put(ROOT, "consent", true)?)),
-            ("consent.given", |doc| {
-                Ok(doc.delete(consent(doc)?, "given")?)
-            }),
-            ("consent.given", |doc| {
-                Ok(doc.put(consent(doc)?, "given", "yes")?)
-            }),
-            ("consent.at", |doc| {
-                Ok(doc.put(consent(doc)?, "at", "2026-11-29")?)
-            }),
-            ("consent.by", |doc| {
-                Ok(doc.put(consent(doc)?, "by", "agent 7")?)
-            }),
+            ("consent.given", |doc| Ok(doc.delete(consent(doc)?, "given")?)),
+            ("consent.given", |doc| Ok(doc.put(consent(doc)?, "given", "yes")?)),
+            ("consent.at", |doc| Ok(doc.put(consent(doc)?, "at", "2026-11-29")?)),
+            ("consent.by", |doc| Ok(doc.put(consent(doc)?, "by", "agent 7")?)),
             ("consent.scope.marketing", |doc| {
                 let scope = object(doc, &consent(doc)?, "scope")?;
                 Ok(doc.put(scope, "marketing", true)?)
@@ -406,27 +372,19 @@ mod tests {
                 let list = object(doc, &ROOT, "follow_ups")?;
                 Ok(doc.put(list, 1, "called")?)
             }),
-            ("follow_ups[0].id", |doc| {
-                Ok(doc.delete(follow_up(doc, 0)?, "id")?)
-            }),
-            ("follow_ups[0].id", |doc| {
-                Ok(doc.put(follow_up(doc, 0)?, "id", "1")?)
-            }),
+            ("follow_ups[0].id", |doc| Ok(doc.delete(follow_up(doc, 0)?, "id")?)),
+            ("follow_ups[0].id", |doc| Ok(doc.put(follow_up(doc, 0)?, "id", "1")?)),
             ("follow_ups[1].at", |doc| {
                 Ok(doc.put(follow_up(doc, 1)?, "at", "2026-12-32")?)
             }),
             ("follow_ups[1].kind", |doc| {
                 Ok(doc.put(follow_up(doc, 1)?, "kind", "phonecall")?)
             }),
-            ("follow_ups[1].kind", |doc| {
-                Ok(doc.delete(follow_up(doc, 1)?, "kind")?)
-            }),
+            ("follow_ups[1].kind", |doc| Ok(doc.delete(follow_up(doc, 1)?, "kind")?)),
             ("follow_ups[0].note", |doc| {
                 Ok(doc.put(follow_up(doc, 0)?, "note", 1_i64)?)
             }),
-            ("follow_ups[0].by", |doc| {
-                Ok(doc.put(follow_up(doc, 0)?, "by", "me")?)
-            }),
+            ("follow_ups[0].by", |doc| Ok(doc.put(follow_up(doc, 0)?, "by", "me")?)),
             ("notes", |doc| {
                 Ok(doc.put_object(ROOT, "notes", ObjType::List).map(drop)?)
             }),

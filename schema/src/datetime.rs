@@ -13,9 +13,7 @@ pub fn is_valid_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let (Some(year), Some(month), Some(day)) =
-        (number(&b[0..4]), number(&b[5..7]), number(&b[8..10]))
-    else {
+    let (Some(year), Some(month), Some(day)) = (number(&b[0..4]), number(&b[5..7]), number(&b[8..10])) else {
         return false;
     };
     (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)
@@ -46,11 +44,7 @@ fn split_datetime(s: &str) -> Option<(&str, u32)> {
     if !is_valid_date(seconds.get(0..10)?) || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (hour, minute, second) = (
-        number(&b[11..13])?,
-        number(&b[14..16])?,
-        number(&b[17..19])?,
-    );
+    let (hour, minute, second) = (number(&b[11..13])?, number(&b[14..16])?, number(&b[17..19])?);
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
@@ -81,9 +75,7 @@ fn number(digits: &[u8]) -> Option<u32> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         _ => 31,
     }

@@ -10,8 +10,8 @@ use crate::ids::{AgencyId, DocumentId, FollowUpId, UserId};
 use crate::session::{Attendance, Session};
 use crate::visit::Visit;
 use crate::vocabulary::{
-    AgeBand, AttendanceStatus, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus,
-    SessionKind, Sex, Stage,
+    AgeBand, AttendanceStatus, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus, SessionKind, Sex,
+    Stage,
 };
 
 pub(crate) type TestResult = Result<(), Box<dyn std::error::Error>>;

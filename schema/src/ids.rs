@@ -106,9 +106,7 @@ mod tests {
     #[test]
     fn a_non_canonical_or_garbage_id_is_refused() {
         assert!("not-a-uuid".parse::<DocumentId>().is_err());
-        assert!("67e5504410b1426f9247bb680e5fe0c8"
-            .parse::<DocumentId>()
-            .is_err());
+        assert!("67e5504410b1426f9247bb680e5fe0c8".parse::<DocumentId>().is_err());
         assert!(DocumentId::from_slice(&[1, 2, 3]).is_err());
     }
 }

@@ -44,6 +44,6 @@ pub use session::{Attendance, Session};
 pub use validation::ValidationError;
 pub use visit::Visit;
 pub use vocabulary::{
-    AgeBand, AttendanceStatus, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus,
-    SessionKind, Sex, Stage, UnknownName, Vocabulary,
+    AgeBand, AttendanceStatus, ConsentScope, Education, FollowUpKind, Interest, MigrationStatus, SessionKind, Sex,
+    Stage, UnknownName, Vocabulary,
 };

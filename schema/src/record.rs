@@ -112,9 +112,7 @@ mod tests {
         write_visit(&mut doc, &fixtures::visit())?;
         doc.put(ROOT, "type", "meeting")?;
         assert_eq!(
-            Record::from_doc(&doc)
-                .expect_err("unknown type")
-                .to_string(),
+            Record::from_doc(&doc).expect_err("unknown type").to_string(),
             "type: expected one of contact, session, visit, got \"meeting\""
         );
         doc.delete(ROOT, "type")?;
@@ -124,11 +122,6 @@ mod tests {
 
     #[test]
     fn an_empty_document_is_refused() {
-        assert_eq!(
-            Record::from_doc(&AutoCommit::new())
-                .expect_err("empty")
-                .path,
-            "type"
-        );
+        assert_eq!(Record::from_doc(&AutoCommit::new()).expect_err("empty").path, "type");
     }
 }

@@ -63,10 +63,7 @@ impl Session {
         let ends_at = read::optional_datetime(doc, &root, "ends_at")?;
         if let Some(ends_at) = &ends_at {
             if compare_datetimes(ends_at, &starts_at) == Some(Ordering::Less) {
-                return Err(ValidationError::new(
-                    "ends_at",
-                    "must not be before starts_at",
-                ));
+                return Err(ValidationError::new("ends_at", "must not be before starts_at"));
             }
         }
         Ok(Self {
@@ -107,11 +104,7 @@ fn attendance(doc: &impl ReadDoc, root: &MapRef) -> Result<Vec<Attendance>, Vali
 
 impl Attendance {
     /// The mark of `contact_id` held by the map `map`.
-    pub fn from_map(
-        doc: &impl ReadDoc,
-        contact_id: DocumentId,
-        map: &MapRef,
-    ) -> Result<Self, ValidationError> {
+    pub fn from_map(doc: &impl ReadDoc, contact_id: DocumentId, map: &MapRef) -> Result<Self, ValidationError> {
         Ok(Self {
             contact_id,
             status: read::required_enum(doc, map, "status")?,
@@ -204,20 +197,12 @@ mod tests {
             ("kind", |doc| Ok(doc.put(ROOT, "kind", "party")?)),
             ("topic", |doc| Ok(doc.delete(ROOT, "topic")?)),
             ("starts_at", |doc| Ok(doc.delete(ROOT, "starts_at")?)),
-            ("starts_at", |doc| {
-                Ok(doc.put(ROOT, "starts_at", "2026-12-02")?)
-            }),
-            ("ends_at", |doc| {
-                Ok(doc.put(ROOT, "ends_at", "2026-12-02T25:00:00Z")?)
-            }),
+            ("starts_at", |doc| Ok(doc.put(ROOT, "starts_at", "2026-12-02")?)),
+            ("ends_at", |doc| Ok(doc.put(ROOT, "ends_at", "2026-12-02T25:00:00Z")?)),
             ("place", |doc| Ok(doc.put(ROOT, "place", 2_i64)?)),
-            ("facilitators", |doc| {
-                Ok(doc.put(ROOT, "facilitators", "Mme Benali")?)
-            }),
+            ("facilitators", |doc| Ok(doc.put(ROOT, "facilitators", "Mme Benali")?)),
             ("attendance", |doc| {
-                Ok(doc
-                    .put_object(ROOT, "attendance", ObjType::List)
-                    .map(drop)?)
+                Ok(doc.put_object(ROOT, "attendance", ObjType::List).map(drop)?)
             }),
             ("attendance.karim", |doc| {
                 let attendance = attendance_map(doc)?;
@@ -227,15 +212,14 @@ mod tests {
             ("attendance.*.status", |doc| {
                 Ok(doc.put(first_entry(doc)?, "status", "late")?)
             }),
-            ("attendance.*.status", |doc| {
-                Ok(doc.delete(first_entry(doc)?, "status")?)
-            }),
+            (
+                "attendance.*.status",
+                |doc| Ok(doc.delete(first_entry(doc)?, "status")?),
+            ),
             ("attendance.*.by", |doc| {
                 Ok(doc.put(first_entry(doc)?, "by", "someone")?)
             }),
-            ("attendance.*.at", |doc| {
-                Ok(doc.put(first_entry(doc)?, "at", "9h10")?)
-            }),
+            ("attendance.*.at", |doc| Ok(doc.put(first_entry(doc)?, "at", "9h10")?)),
             ("notes", |doc| Ok(doc.put(ROOT, "notes", false)?)),
         ];
         for (path, edit) in cases {
@@ -261,14 +245,8 @@ mod tests {
         let (karim, amina) = (DocumentId::random(), DocumentId::random());
         let (agent_a, agent_b) = (UserId::random(), UserId::random());
 
-        mark_attendance(
-            &mut phone_a,
-            &mark(karim, AttendanceStatus::Present, agent_a),
-        )?;
-        mark_attendance(
-            &mut phone_b,
-            &mark(amina, AttendanceStatus::Absent, agent_b),
-        )?;
+        mark_attendance(&mut phone_a, &mark(karim, AttendanceStatus::Present, agent_a))?;
+        mark_attendance(&mut phone_b, &mark(amina, AttendanceStatus::Absent, agent_b))?;
         phone_a.merge(&mut phone_b)?;
 
         let mut expected = vec![
@@ -290,14 +268,8 @@ mod tests {
         let mut phone_b = fixtures::fork_with_actor(&mut phone_a, 2);
         let karim = DocumentId::random();
 
-        mark_attendance(
-            &mut phone_a,
-            &mark(karim, AttendanceStatus::Present, UserId::random()),
-        )?;
-        mark_attendance(
-            &mut phone_b,
-            &mark(karim, AttendanceStatus::Excused, UserId::random()),
-        )?;
+        mark_attendance(&mut phone_a, &mark(karim, AttendanceStatus::Present, UserId::random()))?;
+        mark_attendance(&mut phone_b, &mark(karim, AttendanceStatus::Excused, UserId::random()))?;
         phone_a.merge(&mut phone_b)?;
         phone_b.merge(&mut phone_a)?;
 

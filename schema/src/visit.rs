@@ -166,16 +166,9 @@ mod tests {
     fn each_invalid_field_is_reported_with_its_path() -> TestResult {
         let cases: Vec<(&str, Edit)> = vec![
             ("date", |doc| Ok(doc.delete(ROOT, "date")?)),
-            ("date", |doc| {
-                Ok(doc.put(ROOT, "date", "2026-11-29T10:00:00Z")?)
-            }),
-            ("agents.ahmed", |doc| {
-                Ok(add_to_set(doc, "agents", "ahmed")?)
-            }),
-            (
-                "neighbourhood",
-                |doc| Ok(doc.delete(ROOT, "neighbourhood")?),
-            ),
+            ("date", |doc| Ok(doc.put(ROOT, "date", "2026-11-29T10:00:00Z")?)),
+            ("agents.ahmed", |doc| Ok(add_to_set(doc, "agents", "ahmed")?)),
+            ("neighbourhood", |doc| Ok(doc.delete(ROOT, "neighbourhood")?)),
             ("place", |doc| Ok(doc.put(ROOT, "place", 1_i64)?)),
             ("reached", |doc| Ok(doc.put(ROOT, "reached", "14")?)),
             ("reached", |doc| {
@@ -184,12 +177,8 @@ mod tests {
             ("women_reached", |doc| {
                 Ok(doc.put(ROOT, "women_reached", ScalarValue::counter(-1))?)
             }),
-            ("women_reached", |doc| {
-                Ok(doc.increment(ROOT, "women_reached", 9)?)
-            }),
-            ("topics.football", |doc| {
-                Ok(add_to_set(doc, "topics", "football")?)
-            }),
+            ("women_reached", |doc| Ok(doc.increment(ROOT, "women_reached", 9)?)),
+            ("topics.football", |doc| Ok(add_to_set(doc, "topics", "football")?)),
             ("notes", |doc| {
                 Ok(doc.put_object(ROOT, "notes", ObjType::Map).map(drop)?)
             }),
@@ -211,10 +200,7 @@ mod tests {
             ..fixtures::visit()
         })?;
         let error = Visit::from_doc(&doc).expect_err("4 of 3");
-        assert_eq!(
-            error.to_string(),
-            "women_reached: 4 is more than the 3 people reached"
-        );
+        assert_eq!(error.to_string(), "women_reached: 4 is more than the 3 people reached");
         Ok(())
     }
 

@@ -20,10 +20,7 @@ pub trait Vocabulary: Copy + Ord + FromStr + fmt::Debug + 'static {
 
     /// The value named `name`, if it is one.
     fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|value| value.as_str() == name)
+        Self::ALL.iter().copied().find(|value| value.as_str() == name)
     }
 
     /// `one of a, b, c`, for error messages.

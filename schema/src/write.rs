@@ -77,41 +77,16 @@ pub fn write_contact(tx: &mut impl Transactable, contact: &Contact) -> Result<()
         contact.nationality.as_ref().map(|v| v.as_str()),
     )?;
     put_optional_str(tx, &ROOT, "status", contact.status.map(|v| v.as_str()))?;
-    put_optional_str(
-        tx,
-        &ROOT,
-        "phone",
-        contact.phone.as_ref().map(|v| v.as_str()),
-    )?;
-    put_set(
-        tx,
-        &ROOT,
-        "languages",
-        contact.languages.iter().map(String::as_str),
-    )?;
+    put_optional_str(tx, &ROOT, "phone", contact.phone.as_ref().map(|v| v.as_str()))?;
+    put_set(tx, &ROOT, "languages", contact.languages.iter().map(String::as_str))?;
     put_optional_str(tx, &ROOT, "neighbourhood", contact.neighbourhood.as_deref())?;
     put_optional_str(tx, &ROOT, "city", contact.city.as_deref())?;
-    put_optional_str(
-        tx,
-        &ROOT,
-        "education",
-        contact.education.map(|v| v.as_str()),
-    )?;
+    put_optional_str(tx, &ROOT, "education", contact.education.map(|v| v.as_str()))?;
     put_optional_text(tx, &ROOT, "skills", contact.skills.as_deref())?;
-    put_set(
-        tx,
-        &ROOT,
-        "interests",
-        contact.interests.iter().map(|v| v.as_str()),
-    )?;
+    put_set(tx, &ROOT, "interests", contact.interests.iter().map(|v| v.as_str()))?;
     let consent = tx.put_object(ROOT, "consent", ObjType::Map)?;
     put_consent_fields(tx, &consent, &contact.consent)?;
-    put_set(
-        tx,
-        &consent,
-        "scope",
-        contact.consent.scope.iter().map(|v| v.as_str()),
-    )?;
+    put_set(tx, &consent, "scope", contact.consent.scope.iter().map(|v| v.as_str()))?;
     put_optional_str(tx, &ROOT, "stage", contact.stage.map(|v| v.as_str()))?;
     let follow_ups = tx.put_object(ROOT, "follow_ups", ObjType::List)?;
     for (index, follow_up) in contact.follow_ups.iter().enumerate() {
@@ -153,11 +128,7 @@ pub fn write_visit(tx: &mut impl Transactable, visit: &Visit) -> Result<(), Auto
     tx.put(ROOT, "neighbourhood", visit.neighbourhood.as_str())?;
     put_optional_str(tx, &ROOT, "place", visit.place.as_deref())?;
     tx.put(ROOT, "reached", ScalarValue::counter(visit.reached))?;
-    tx.put(
-        ROOT,
-        "women_reached",
-        ScalarValue::counter(visit.women_reached),
-    )?;
+    tx.put(ROOT, "women_reached", ScalarValue::counter(visit.women_reached))?;
     put_set(tx, &ROOT, "topics", visit.topics.iter().map(|v| v.as_str()))?;
     put_optional_text(tx, &ROOT, "notes", visit.notes.as_deref())?;
     Ok(())
@@ -190,11 +161,7 @@ pub fn set_stage(tx: &mut impl Transactable, stage: Stage) -> Result<(), Automer
 ///
 /// An existing Text object is edited (a character diff), so a concurrent edit
 /// elsewhere in the same text is kept; otherwise a Text object is created.
-pub fn set_text(
-    tx: &mut impl Transactable,
-    field: &str,
-    value: &str,
-) -> Result<(), AutomergeError> {
+pub fn set_text(tx: &mut impl Transactable, field: &str, value: &str) -> Result<(), AutomergeError> {
     match existing_object(tx, &ROOT, field, ObjType::Text)? {
         Some(text) => tx.update_text(&text, value),
         None => put_text(tx, &ROOT, field, value),
@@ -202,21 +169,13 @@ pub fn set_text(
 }
 
 /// Adds `member` to the root `set` field `set_field`.
-pub fn add_to_set(
-    tx: &mut impl Transactable,
-    set_field: &str,
-    member: &str,
-) -> Result<(), AutomergeError> {
+pub fn add_to_set(tx: &mut impl Transactable, set_field: &str, member: &str) -> Result<(), AutomergeError> {
     let set = map_or_create(tx, &ROOT, set_field)?;
     tx.put(&set, member, true)
 }
 
 /// Removes `member` from the root `set` field `set_field`.
-pub fn remove_from_set(
-    tx: &mut impl Transactable,
-    set_field: &str,
-    member: &str,
-) -> Result<(), AutomergeError> {
+pub fn remove_from_set(tx: &mut impl Transactable, set_field: &str, member: &str) -> Result<(), AutomergeError> {
     if let Some(set) = existing_object(tx, &ROOT, set_field, ObjType::Map)? {
         if tx.get(&set, member)?.is_some() {
             tx.delete(&set, member)?;
@@ -247,10 +206,7 @@ pub fn set_consent(tx: &mut impl Transactable, consent: &Consent) -> Result<(), 
 }
 
 /// Appends `follow_up` to the contact's `follow_ups`.
-pub fn add_follow_up(
-    tx: &mut impl Transactable,
-    follow_up: &FollowUp,
-) -> Result<(), AutomergeError> {
+pub fn add_follow_up(tx: &mut impl Transactable, follow_up: &FollowUp) -> Result<(), AutomergeError> {
     let list = match existing_object(tx, &ROOT, "follow_ups", ObjType::List)? {
         Some(list) => list,
         None => tx.put_object(ROOT, "follow_ups", ObjType::List)?,
@@ -264,10 +220,7 @@ pub fn add_follow_up(
 /// An existing mark for the contact is updated field by field, so two agents
 /// marking the same person edit the same registers and converge to one
 /// status.
-pub fn mark_attendance(
-    tx: &mut impl Transactable,
-    mark: &Attendance,
-) -> Result<(), AutomergeError> {
+pub fn mark_attendance(tx: &mut impl Transactable, mark: &Attendance) -> Result<(), AutomergeError> {
     let attendance = map_or_create(tx, &ROOT, "attendance")?;
     let entry = map_or_create(tx, &attendance, &mark.contact_id.to_string())?;
     put_attendance_fields(tx, &entry, mark)?;
@@ -277,20 +230,12 @@ pub fn mark_attendance(
 
 /// Adds `people` to a visit's `reached` counter and `women` to
 /// `women_reached`. Increments from several devices add up.
-pub fn add_reached(
-    tx: &mut impl Transactable,
-    people: i64,
-    women: i64,
-) -> Result<(), AutomergeError> {
+pub fn add_reached(tx: &mut impl Transactable, people: i64, women: i64) -> Result<(), AutomergeError> {
     increment_counter(tx, "reached", people)?;
     increment_counter(tx, "women_reached", women)
 }
 
-fn increment_counter(
-    tx: &mut impl Transactable,
-    field: &str,
-    by: i64,
-) -> Result<(), AutomergeError> {
+fn increment_counter(tx: &mut impl Transactable, field: &str, by: i64) -> Result<(), AutomergeError> {
     if by == 0 {
         return Ok(());
     }
@@ -309,11 +254,7 @@ fn increment_counter(
     }
 }
 
-fn put_common(
-    tx: &mut impl Transactable,
-    record_type: RecordType,
-    common: &Common,
-) -> Result<(), AutomergeError> {
+fn put_common(tx: &mut impl Transactable, record_type: RecordType, common: &Common) -> Result<(), AutomergeError> {
     tx.put(ROOT, "type", record_type.as_str())?;
     tx.put(ROOT, "schema", i64::from(common.schema))?;
     tx.put(ROOT, "id", common.id.to_string())?;
@@ -322,21 +263,13 @@ fn put_common(
     tx.put(ROOT, "created_at", common.created_at.as_str())
 }
 
-fn put_consent_fields(
-    tx: &mut impl Transactable,
-    map: &ObjId,
-    consent: &Consent,
-) -> Result<(), AutomergeError> {
+fn put_consent_fields(tx: &mut impl Transactable, map: &ObjId, consent: &Consent) -> Result<(), AutomergeError> {
     tx.put(map, "given", consent.given)?;
     put_optional_str(tx, map, "at", consent.at.as_deref())?;
     put_optional_str(tx, map, "by", consent.by.map(|v| v.to_string()).as_deref())
 }
 
-fn put_attendance_fields(
-    tx: &mut impl Transactable,
-    map: &ObjId,
-    mark: &Attendance,
-) -> Result<(), AutomergeError> {
+fn put_attendance_fields(tx: &mut impl Transactable, map: &ObjId, mark: &Attendance) -> Result<(), AutomergeError> {
     tx.put(map, "status", mark.status.as_str())?;
     put_optional_str(tx, map, "by", mark.by.map(|v| v.to_string()).as_deref())?;
     put_optional_str(tx, map, "at", mark.at.as_deref())
@@ -353,12 +286,7 @@ fn insert_follow_up(
     tx.put(&map, "at", follow_up.at.as_str())?;
     tx.put(&map, "kind", follow_up.kind.as_str())?;
     put_optional_text(tx, &map, "note", follow_up.note.as_deref())?;
-    put_optional_str(
-        tx,
-        &map,
-        "by",
-        follow_up.by.map(|v| v.to_string()).as_deref(),
-    )
+    put_optional_str(tx, &map, "by", follow_up.by.map(|v| v.to_string()).as_deref())
 }
 
 fn put_optional_str(
@@ -385,12 +313,7 @@ fn put_optional_text(
     }
 }
 
-fn put_text(
-    tx: &mut impl Transactable,
-    obj: &ObjId,
-    key: &str,
-    value: &str,
-) -> Result<(), AutomergeError> {
+fn put_text(tx: &mut impl Transactable, obj: &ObjId, key: &str, value: &str) -> Result<(), AutomergeError> {
     let text = tx.put_object(obj, key, ObjType::Text)?;
     tx.splice_text(&text, 0, 0, value)
 }
@@ -408,12 +331,7 @@ fn put_set<'a>(
     Ok(())
 }
 
-fn remove_if_absent(
-    tx: &mut impl Transactable,
-    obj: &ObjId,
-    key: &str,
-    absent: bool,
-) -> Result<(), AutomergeError> {
+fn remove_if_absent(tx: &mut impl Transactable, obj: &ObjId, key: &str, absent: bool) -> Result<(), AutomergeError> {
     if absent && tx.get(obj, key)?.is_some() {
         tx.delete(obj, key)?;
     }
@@ -434,11 +352,7 @@ fn existing_object(
 }
 
 /// The map at `key`, created if there is none.
-fn map_or_create(
-    tx: &mut impl Transactable,
-    obj: &ObjId,
-    key: &str,
-) -> Result<ObjId, AutomergeError> {
+fn map_or_create(tx: &mut impl Transactable, obj: &ObjId, key: &str) -> Result<ObjId, AutomergeError> {
     match existing_object(tx, obj, key, ObjType::Map)? {
         Some(map) => Ok(map),
         None => tx.put_object(obj, key, ObjType::Map),
@@ -503,15 +417,7 @@ mod tests {
     fn absent_optional_fields_are_not_written() -> TestResult {
         let mut doc = AutoCommit::new();
         write_contact(&mut doc, &fixtures::minimal_contact())?;
-        for key in [
-            "given_name",
-            "sex",
-            "birth_year",
-            "phone",
-            "skills",
-            "notes",
-            "stage",
-        ] {
+        for key in ["given_name", "sex", "birth_year", "phone", "skills", "notes", "stage"] {
             assert_eq!(kind_at(&doc, &ROOT, key)?, "absent", "{key}");
         }
         Ok(())
@@ -672,17 +578,12 @@ mod tests {
     }
 
     fn datetime() -> impl Strategy<Value = String> {
-        (
-            date(),
-            0u32..24,
-            0u32..60,
-            0u32..60,
-            proptest::option::of("[0-9]{1,9}"),
-        )
-            .prop_map(|(date, h, m, s, fraction)| match fraction {
+        (date(), 0u32..24, 0u32..60, 0u32..60, proptest::option::of("[0-9]{1,9}")).prop_map(
+            |(date, h, m, s, fraction)| match fraction {
                 Some(fraction) => format!("{date}T{h:02}:{m:02}:{s:02}.{fraction}Z"),
                 None => format!("{date}T{h:02}:{m:02}:{s:02}Z"),
-            })
+            },
+        )
     }
 
     fn user_id() -> impl Strategy<Value = UserId> {
@@ -690,20 +591,15 @@ mod tests {
     }
 
     fn common() -> impl Strategy<Value = Common> {
-        (
-            1u32..=5,
-            any::<[u8; 16]>(),
-            any::<[u8; 16]>(),
-            user_id(),
-            datetime(),
-        )
-            .prop_map(|(schema, id, agency, created_by, created_at)| Common {
+        (1u32..=5, any::<[u8; 16]>(), any::<[u8; 16]>(), user_id(), datetime()).prop_map(
+            |(schema, id, agency, created_by, created_at)| Common {
                 schema,
                 id: DocumentId::from_bytes(id),
                 agency_id: AgencyId::from_bytes(agency),
                 created_by,
                 created_at,
-            })
+            },
+        )
     }
 
     fn consent() -> impl Strategy<Value = Consent> {
@@ -713,12 +609,7 @@ mod tests {
             proptest::option::of(user_id()),
             proptest::collection::btree_set(proptest::sample::select(ConsentScope::ALL), 0..3),
         )
-            .prop_map(|(given, at, by, scope)| Consent {
-                given,
-                at,
-                by,
-                scope,
-            })
+            .prop_map(|(given, at, by, scope)| Consent { given, at, by, scope })
     }
 
     fn follow_up() -> impl Strategy<Value = FollowUp> {
@@ -750,9 +641,7 @@ mod tests {
             proptest::option::of(proptest::sample::select(AgeBand::ALL)),
             proptest::option::of("[A-Z]{2}".prop_filter_map("a country code", |s| s.parse().ok())),
             proptest::option::of(proptest::sample::select(MigrationStatus::ALL)),
-            proptest::option::of(
-                "\\+?( ?[0-9]){6,20}".prop_filter_map("a phone number", |s| s.parse().ok()),
-            ),
+            proptest::option::of("\\+?( ?[0-9]){6,20}".prop_filter_map("a phone number", |s| s.parse().ok())),
             proptest::collection::btree_set("[a-z]{2}", 0..4),
         );
         let situation = (
@@ -838,18 +727,16 @@ mod tests {
             proptest::option::of(".{0,40}"),
         )
             .prop_map(
-                |(common, kind, topic, starts_at, place, facilitators, attendance, notes)| {
-                    Session {
-                        common,
-                        kind,
-                        topic,
-                        ends_at: Some(starts_at.clone()),
-                        starts_at,
-                        place,
-                        facilitators,
-                        attendance,
-                        notes,
-                    }
+                |(common, kind, topic, starts_at, place, facilitators, attendance, notes)| Session {
+                    common,
+                    kind,
+                    topic,
+                    ends_at: Some(starts_at.clone()),
+                    starts_at,
+                    place,
+                    facilitators,
+                    attendance,
+                    notes,
                 },
             )
     }

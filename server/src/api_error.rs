@@ -76,9 +76,8 @@ impl From<StoreError> for ApiError {
             return ApiError::DiskFull;
         }
         match e {
-            StoreError::ForeignDocument(_) => ApiError::Forbidden(
-                "a pushed document belongs to another agency; nothing was stored".into(),
-            ),
+            e @ StoreError::ForeignDocument(_) => ApiError::Forbidden(e.to_string()),
+            e @ StoreError::BatchReused => ApiError::Conflict(e.to_string()),
             StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             StoreError::Invalid(why) => ApiError::BadRequest(why),
@@ -108,9 +107,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Protocol(ProtocolError::UnsupportedVersion(_)) => StatusCode::BAD_REQUEST,
-            ApiError::Protocol(
-                ProtocolError::InvalidChange { .. } | ProtocolError::UnknownType { .. },
-            ) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Protocol(ProtocolError::InvalidChange { .. } | ProtocolError::UnknownType { .. }) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Protocol(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) | ApiError::Revoked => StatusCode::UNAUTHORIZED,

@@ -12,17 +12,12 @@ use crate::api_error::ApiError;
 use crate::state::AppState;
 
 /// Resolve the `Authorization: Bearer` device token.
-pub async fn device(
-    req: &HttpRequest,
-    state: &actix_web::web::Data<AppState>,
-) -> Result<DeviceAuth, ApiError> {
+pub async fn device(req: &HttpRequest, state: &actix_web::web::Data<AppState>) -> Result<DeviceAuth, ApiError> {
     let token = bearer(req).ok_or(ApiError::Unauthorized(
         "a device token is required (Authorization: Bearer …)",
     ))?;
     let store = state.store.clone();
-    let check =
-        actix_web::web::block(move || store.read(|conn| accounts::check_token(conn, &token)))
-            .await??;
+    let check = actix_web::web::block(move || store.read(|conn| accounts::check_token(conn, &token))).await??;
     match check {
         TokenCheck::Valid(auth) => Ok(auth),
         TokenCheck::Revoked(_) => Err(ApiError::Revoked),
@@ -43,26 +38,31 @@ pub async fn login(
     username: String,
     password: String,
 ) -> Result<User, ApiError> {
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     let key = format!("{username}\u{0}{peer}");
-    if let Some(wait) = state.logins.blocked_for(&key, Instant::now()) {
+    let now = Instant::now();
+    let blocked = state
+        .logins
+        .blocked_for(&key, now)
+        .or_else(|| state.user_logins.blocked_for(&username, now));
+    if let Some(wait) = blocked {
+        tracing::warn!(username = %username, peer = %peer, "login refused: too many failed attempts");
         return Err(ApiError::RateLimited(wait));
     }
     let store = state.store.clone();
-    let user = actix_web::web::block(move || {
-        store.read(|conn| accounts::verify_login(conn, &username, &password))
-    })
-    .await??;
+    let failed_username = username.clone();
+    let user =
+        actix_web::web::block(move || store.read(|conn| accounts::verify_login(conn, &username, &password))).await??;
     match user {
         Some(user) => {
             state.logins.record_success(&key);
             Ok(user)
         }
         None => {
+            // Logins are staff accounts, not people met in the field: logging them is fine.
+            tracing::warn!(username = %failed_username, peer = %peer, "failed login");
             state.logins.record_failure(&key, Instant::now());
+            state.user_logins.record_failure(&failed_username, Instant::now());
             Err(ApiError::Unauthorized("wrong username or password"))
         }
     }
@@ -86,17 +86,13 @@ pub async fn basic(
         .decode(value.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or(ApiError::Unauthorized(
-            "the Basic credentials are not valid base64",
-        ))?;
-    let (username, password) = decoded.split_once(':').ok_or(ApiError::Unauthorized(
-        "the Basic credentials lack a password",
-    ))?;
+        .ok_or(ApiError::Unauthorized("the Basic credentials are not valid base64"))?;
+    let (username, password) = decoded
+        .split_once(':')
+        .ok_or(ApiError::Unauthorized("the Basic credentials lack a password"))?;
     let user = login(req, state, username.to_string(), password.to_string()).await?;
     if !roles.contains(&user.role) {
-        return Err(ApiError::Forbidden(
-            "this account's role may not do this".into(),
-        ));
+        return Err(ApiError::Forbidden("this account's role may not do this".into()));
     }
     Ok(user)
 }

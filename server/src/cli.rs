@@ -75,6 +75,15 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Replace the database by a backup copy, with a new epoch (the server must be stopped).
+    Restore {
+        #[command(flatten)]
+        /// Data folder.
+        data: DataArgs,
+        /// The backup file to restore.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Erase a record everywhere, for good.
     Erase {
         #[command(flatten)]

@@ -3,8 +3,7 @@
 /// Now, as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now() -> String {
     let now = time::OffsetDateTime::now_utc();
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     now.format(&format)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }

@@ -108,9 +108,7 @@ pub fn device(action: DeviceAction) -> anyhow::Result<()> {
 /// `relais reproject`
 pub fn reproject(data: DataArgs) -> anyhow::Result<()> {
     let store = open(&data)?;
-    let report = store
-        .write(projection::reproject_all)
-        .context("reprojection failed")?;
+    let report = store.write(projection::reproject_all).context("reprojection failed")?;
     println!(
         "{} documents projected, {} quarantined",
         report.projected, report.quarantined
@@ -139,5 +137,43 @@ pub fn erase(data: DataArgs, doc: &str) -> anyhow::Result<()> {
         .write(move |conn| erase::erase_document(conn, id, None, None, &clock::now()))
         .context("erasure failed")?;
     println!("document {id} erased");
+    Ok(())
+}
+
+/// `relais restore --from FILE`: copy a backup into place with a fresh epoch,
+/// so that devices re-check their documents and resend what it lacks.
+pub fn restore(data: DataArgs, from: &Path) -> anyhow::Result<()> {
+    let check = rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open the backup {}", from.display()))?;
+    let verdict: String = check
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("cannot check the backup")?;
+    if verdict != "ok" {
+        bail!("the backup {} is damaged: {verdict}", from.display());
+    }
+    drop(check);
+    std::fs::create_dir_all(&data.data)
+        .with_context(|| format!("cannot create the data folder {}", data.data.display()))?;
+    let target = data.data.join("relais.sqlite");
+    let staging = data.data.join("relais.sqlite.restoring");
+    std::fs::copy(from, &staging).with_context(|| format!("cannot copy {}", from.display()))?;
+    let epoch = relais_sync::protocol::Epoch::random();
+    {
+        let conn = rusqlite::Connection::open(&staging).context("cannot open the copy")?;
+        relais_sync::meta::set_epoch(&conn, epoch).context("cannot set the new epoch")?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let stale = data.data.join(format!("relais.sqlite{suffix}"));
+        if stale.exists() {
+            std::fs::remove_file(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+    }
+    std::fs::rename(&staging, &target).context("cannot move the restored database into place")?;
+    println!(
+        "restored {} into {} with a new epoch {}",
+        from.display(),
+        target.display(),
+        epoch.to_hex()
+    );
     Ok(())
 }

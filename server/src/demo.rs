@@ -30,8 +30,8 @@ use time::{Date, Duration};
 
 use crate::clock;
 use generate::RecordGenerator;
-pub use logins::{print_logins, DemoLogin, DemoLogins, AGENCY_NAME};
 use local_phone::LocalPhone;
+pub use logins::{print_logins, DemoLogin, DemoLogins, AGENCY_NAME};
 
 /// Contacts the demo agents recorded.
 pub const CONTACTS: usize = 300;
@@ -128,11 +128,7 @@ fn create_accounts(store: &Store, logins: &DemoLogins) -> anyhow::Result<Vec<Loc
         let (device, _token) = store
             .write(move |conn| accounts::enrol_device(conn, &account, agency, &name, &now))
             .context("cannot enrol a demo phone")?;
-        phones.push(LocalPhone::new(DeviceAuth {
-            device,
-            user,
-            agency,
-        }));
+        phones.push(LocalPhone::new(DeviceAuth { device, user, agency }));
     }
     Ok(phones)
 }
@@ -140,12 +136,7 @@ fn create_accounts(store: &Store, logins: &DemoLogins) -> anyhow::Result<Vec<Loc
 /// What the two agents recorded: first each on their own phone, then, once
 /// both have synced, attendance, follow-ups and head counts on each other's
 /// records, some of them concurrently.
-fn record_history(
-    store: &Store,
-    today: Date,
-    first: &mut LocalPhone,
-    second: &mut LocalPhone,
-) -> anyhow::Result<()> {
+fn record_history(store: &Store, today: Date, first: &mut LocalPhone, second: &mut LocalPhone) -> anyhow::Result<()> {
     let mut generator = RecordGenerator::new(SEED, today);
     let agents = [first.auth.user, second.auth.user];
 
@@ -167,11 +158,7 @@ fn record_history(
         let offset = HISTORY_DAYS - 10 - (index as i64 * (HISTORY_DAYS + 5) / SESSIONS as i64);
         let day = today - Duration::days(offset);
         let created = (day - Duration::days(10)).min(today);
-        let phone = if index % 2 == 0 {
-            &mut *first
-        } else {
-            &mut *second
-        };
+        let phone = if index % 2 == 0 { &mut *first } else { &mut *second };
         let author = phone.author();
         let id = phone.device.create(RecordType::Session, |doc, id| {
             write::write_session(doc, &generator.session(id, author, created, day, &agents))
@@ -278,9 +265,7 @@ fn mark_attendance(
                     by: Some(phone.auth.user),
                     at: Some(generator.working_time(*day)),
                 };
-                phone
-                    .device
-                    .edit(*session, |doc| write::mark_attendance(doc, &mark))?;
+                phone.device.edit(*session, |doc| write::mark_attendance(doc, &mark))?;
             }
         }
     }
@@ -319,8 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn seeding_twice_creates_the_demo_once_with_every_record_projected(
-    ) -> Result<(), Box<dyn std::error::Error>> {
+    fn seeding_twice_creates_the_demo_once_with_every_record_projected() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let store = Store::open(&dir.path().join("relais.sqlite"))?;
         let today = Date::from_calendar_date(2026, time::Month::November, 29)?;
@@ -343,10 +327,7 @@ mod tests {
         );
         assert_eq!(count(&store, "SELECT COUNT(*) FROM documents")?, documents);
         assert_eq!(
-            count(
-                &store,
-                "SELECT COUNT(*) FROM documents WHERE quarantine IS NOT NULL"
-            )?,
+            count(&store, "SELECT COUNT(*) FROM documents WHERE quarantine IS NOT NULL")?,
             0
         );
         assert!(attendance > 100, "sessions have attendance: {attendance}");

@@ -9,22 +9,16 @@ use relais_server::{commands, demo, simulate};
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RELAIS_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {
-        None => serve(ServeArgs {
-            data: relais_server::cli::DataArgs {
-                data: "relais-data".into(),
-            },
-            bind: ([127, 0, 0, 1], 8080).into(),
-            demo: false,
-            max_body: relais_server::settings::DEFAULT_MAX_BODY,
-        }),
+        // No subcommand: `serve`, with its flags' defaults and environment variables.
+        None => match Cli::parse_from(["relais", "serve"]).command {
+            Some(Command::Serve(args)) => serve(args),
+            _ => anyhow::bail!("cannot read the serve settings"),
+        },
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Demo(args)) => serve(ServeArgs { demo: true, ..args }),
         Some(Command::Agency { action }) => commands::agency(action),
@@ -32,6 +26,7 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Device { action }) => commands::device(action),
         Some(Command::Reproject(data)) => commands::reproject(data),
         Some(Command::Backup { data, out }) => commands::backup(data, &out),
+        Some(Command::Restore { data, from }) => commands::restore(data, &from),
         Some(Command::Erase { data, doc }) => commands::erase(data, &doc),
         Some(Command::Simulate(args)) => simulate::run(args),
     }
@@ -51,10 +46,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let app = Application::build(&settings)?;
         if args.demo {
             let store = app.store().clone();
-            let logins = tokio::task::spawn_blocking(move || demo::seed(&store)).await.context("demo seeding stopped")??;
+            let logins = tokio::task::spawn_blocking(move || demo::seed(&store))
+                .await
+                .context("demo seeding stopped")??;
             demo::print_logins(&logins, app.port());
         }
         tracing::info!(port = app.port(), data = %settings.data_dir.display(), "relais is listening");
-        app.run_until_stopped().await.context("the server stopped with an error")
+        app.run_until_stopped()
+            .await
+            .context("the server stopped with an error")
     })
 }

@@ -79,30 +79,23 @@ impl Phone {
             .send()
             .map_err(|e| PhoneError::Network(e.to_string()))?;
         let status = response.status();
-        let body = response
-            .text()
-            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        let body = response.text().map_err(|e| PhoneError::Network(e.to_string()))?;
         if !status.is_success() {
             return Err(PhoneError::Refused {
                 status: status.as_u16(),
                 body,
             });
         }
-        let json: serde_json::Value = serde_json::from_str(&body)
-            .map_err(|e| PhoneError::Network(format!("enrolment answer: {e}")))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| PhoneError::Network(format!("enrolment answer: {e}")))?;
         let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
-        let parse_err =
-            |what: &str| PhoneError::Network(format!("enrolment answer lacks a valid {what}"));
-        let device: DeviceId = field("device_id")
-            .parse()
-            .map_err(|_| parse_err("device_id"))?;
+        let parse_err = |what: &str| PhoneError::Network(format!("enrolment answer lacks a valid {what}"));
+        let device: DeviceId = field("device_id").parse().map_err(|_| parse_err("device_id"))?;
         Ok(Phone {
             device: Device::new(device),
             token: field("token"),
             user: field("user_id").parse().map_err(|_| parse_err("user_id"))?,
-            agency: field("agency_id")
-                .parse()
-                .map_err(|_| parse_err("agency_id"))?,
+            agency: field("agency_id").parse().map_err(|_| parse_err("agency_id"))?,
             server: server.to_string(),
             traffic: Traffic::default(),
             pull_budget: 1 << 20,
@@ -142,15 +135,9 @@ impl Phone {
             .headers()
             .get("Content-Encoding")
             .is_some_and(|v| v.as_bytes() == b"gzip");
-        let bytes = response
-            .bytes()
-            .map_err(|e| PhoneError::Network(e.to_string()))?;
+        let bytes = response.bytes().map_err(|e| PhoneError::Network(e.to_string()))?;
         self.traffic.bytes_down += bytes.len() as u64;
-        let bytes = if gzipped {
-            gunzip_bytes(&bytes)?
-        } else {
-            bytes.to_vec()
-        };
+        let bytes = if gzipped { gunzip_bytes(&bytes)? } else { bytes.to_vec() };
         if !status.is_success() {
             let body = String::from_utf8_lossy(&bytes).into_owned();
             let wipe = serde_json::from_str::<serde_json::Value>(&body)

@@ -4,24 +4,42 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failures allowed per key within [`WINDOW`].
+/// Failures allowed per username and address within [`WINDOW`].
 pub const MAX_FAILURES: u32 = 5;
+/// Failures allowed per username from all addresses together within [`WINDOW`]
+/// (a guessing attack spread over many addresses).
+pub const MAX_FAILURES_PER_USER: u32 = 20;
 /// The window over which failures count.
 pub const WINDOW: Duration = Duration::from_secs(60);
 
-/// Counts failed logins per key (username and client address).
-#[derive(Debug, Default)]
+/// Counts failed logins per key (username and client address, or username alone).
+#[derive(Debug)]
 pub struct LoginLimiter {
+    max: u32,
     failures: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        Self::new(MAX_FAILURES)
+    }
+}
+
 impl LoginLimiter {
+    /// A limiter allowing `max` failures per key within [`WINDOW`].
+    pub fn new(max: u32) -> Self {
+        Self {
+            max,
+            failures: Mutex::default(),
+        }
+    }
+
     /// Seconds to wait before `key` may try again, if it is blocked at `now`.
     pub fn blocked_for(&self, key: &str, now: Instant) -> Option<u64> {
         let failures = self.failures.lock().ok()?;
         let (start, count) = failures.get(key)?;
         let elapsed = now.duration_since(*start);
-        (elapsed < WINDOW && *count >= MAX_FAILURES).then(|| (WINDOW - elapsed).as_secs().max(1))
+        (elapsed < WINDOW && *count >= self.max).then(|| (WINDOW - elapsed).as_secs().max(1))
     }
 
     /// Record a failed attempt for `key` at `now`.

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use automerge::AutoCommit;
 use relais_schema::write;
 use relais_schema::{
-    AgencyId, Attendance, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId,
-    Interest, RecordType, Session, SessionKind, UserId, Visit, SCHEMA_VERSION,
+    AgencyId, Attendance, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId, Interest, RecordType,
+    Session, SessionKind, UserId, Visit, SCHEMA_VERSION,
 };
 use relais_sync::device::{Device, DeviceError};
 
@@ -31,13 +31,7 @@ fn common(author: Author, id: DocumentId, at: &str) -> Common {
 }
 
 /// A contact with a name, consent given, and nothing else filled.
-pub fn blank_contact(
-    author: Author,
-    id: DocumentId,
-    at: &str,
-    given: &str,
-    family: &str,
-) -> Contact {
+pub fn blank_contact(author: Author, id: DocumentId, at: &str, given: &str, family: &str) -> Contact {
     Contact {
         common: common(author, id, at),
         given_name: Some(given.to_string()),
@@ -114,12 +108,7 @@ pub fn create_contact(
 }
 
 /// Create a session on `device`.
-pub fn create_session(
-    device: &mut Device,
-    author: Author,
-    at: &str,
-    topic: &str,
-) -> Result<DocumentId, DeviceError> {
+pub fn create_session(device: &mut Device, author: Author, at: &str, topic: &str) -> Result<DocumentId, DeviceError> {
     device.create(RecordType::Session, |doc: &mut AutoCommit, id| {
         write::write_session(doc, &blank_session(author, id, at, topic))
     })
@@ -138,12 +127,7 @@ pub fn create_visit(
 }
 
 /// Set one string field of a document.
-pub fn set_field(
-    device: &mut Device,
-    id: DocumentId,
-    field: &str,
-    value: &str,
-) -> Result<(), DeviceError> {
+pub fn set_field(device: &mut Device, id: DocumentId, field: &str, value: &str) -> Result<(), DeviceError> {
     device.edit(id, |doc| write::set_str(doc, field, value))
 }
 

@@ -26,8 +26,8 @@
 
 pub mod convergence;
 pub mod day;
-pub mod fleet;
 pub mod first_sync;
+pub mod fleet;
 pub mod ingest;
 pub mod report;
 pub mod server_process;

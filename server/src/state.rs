@@ -24,8 +24,10 @@ pub struct Metrics {
 pub struct AppState {
     /// The document store.
     pub store: Store,
-    /// Login attempts.
+    /// Failed logins per username and address.
     pub logins: LoginLimiter,
+    /// Failed logins per username, all addresses together.
+    pub user_logins: LoginLimiter,
     /// Counters.
     pub metrics: Metrics,
     /// Largest decompressed body accepted.

@@ -10,8 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use relais_schema::{
-    AgencyId, AttendanceStatus, DeviceId, DocumentId, FollowUp, FollowUpId, FollowUpKind, Interest,
-    UserId,
+    AgencyId, AttendanceStatus, DeviceId, DocumentId, FollowUp, FollowUpId, FollowUpKind, Interest, UserId,
 };
 use relais_server::phone::{Phone, PhoneError};
 use relais_server::records::{create_contact, create_session, create_visit, mark, set_field};
@@ -48,6 +47,9 @@ fn relais_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_relais"));
     command
         .env("RELAIS_LOG", "warn")
+        // Error messages as an administrator sees them, without anyhow's backtrace.
+        .env("RUST_LIB_BACKTRACE", "0")
+        .env("NO_COLOR", "1")
         .env_remove("RELAIS_DATA")
         .env_remove("RELAIS_BIND");
     command
@@ -78,10 +80,7 @@ fn relais_with_input(args: &[&str], input: &str) -> Run {
         .expect("stdin is piped")
         .write_all(input.as_bytes())
         .expect("the input is written");
-    child
-        .wait_with_output()
-        .expect("the relais binary ends")
-        .into()
+    child.wait_with_output().expect("the relais binary ends").into()
 }
 
 /// A data folder, with helpers that run subcommands over it.
@@ -142,8 +141,7 @@ impl Data {
     }
 
     fn connection(&self) -> Connection {
-        Connection::open_with_flags(self.database(), OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("the database opens")
+        Connection::open_with_flags(self.database(), OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the database opens")
     }
 
     fn count(&self, sql: &str, param: &str) -> i64 {
@@ -189,7 +187,7 @@ impl Server {
             if let Some(status) = self.child.try_wait().expect("child status") {
                 panic!(
                     "relais serve exited ({status}) before it was healthy: {}",
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                    self.log_text()
                 );
             }
             if let Ok(r) = http.get(format!("{}/healthz", self.address)).send() {
@@ -200,6 +198,23 @@ impl Server {
             std::thread::yield_now();
         }
         panic!("relais serve never became healthy on {}", self.address);
+    }
+
+    /// Enrol a phone for `login`; a failure shows the server's log.
+    fn enrol(&self, login: &str) -> Phone {
+        Phone::enrol(&self.address, login, PASSWORD)
+            .unwrap_or_else(|e| panic!("{login} enrols: {e}\nserver log:\n{}", self.log_text()))
+    }
+
+    /// Sync `phone` until idle; a failure shows the server's log.
+    fn sync(&self, phone: &mut Phone) {
+        if let Err(e) = phone.sync_until_idle(10) {
+            panic!("the phone syncs: {e}\nserver log:\n{}", self.log_text());
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     fn stop(self) {
@@ -247,10 +262,7 @@ fn projection(conn: &Connection) -> Vec<(&'static str, Vec<Vec<Value>>)> {
             .column_count();
         let order: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
         let mut stmt = conn
-            .prepare(&format!(
-                "SELECT * FROM {table} ORDER BY {}",
-                order.join(", ")
-            ))
+            .prepare(&format!("SELECT * FROM {table} ORDER BY {}", order.join(", ")))
             .expect("dump query");
         let rows = stmt
             .query_map([], |r| (0..columns).map(|i| r.get::<_, Value>(i)).collect())
@@ -273,20 +285,17 @@ fn documents(conn: &Connection) -> Vec<(String, String, Vec<u8>)> {
 }
 
 fn epoch(conn: &Connection) -> String {
-    conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| {
-        r.get(0)
-    })
-    .expect("an epoch")
+    conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))
+        .expect("an epoch")
 }
 
 /// One contact synced to the server by a new agent.
 fn one_synced_contact(data: &Data, server: &Server, login: &str) -> DocumentId {
     data.add_agent(login);
-    let mut phone = Phone::enrol(&server.address, login, PASSWORD).expect("the agent enrols");
+    let mut phone = server.enrol(login);
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
-    phone.sync_until_idle(10).expect("the phone syncs");
+    let id = create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
+    server.sync(&mut phone);
     id
 }
 
@@ -301,17 +310,10 @@ fn agency_add_prints_an_id_that_agency_list_shows() {
 
     // Assert
     assert!(added.success, "agency add failed: {}", added.stderr);
-    let id: AgencyId = added
-        .stdout
-        .trim()
-        .parse()
-        .expect("agency add prints an agency id");
+    let id: AgencyId = added.stdout.trim().parse().expect("agency add prints an agency id");
     assert!(listed.success, "agency list failed: {}", listed.stderr);
     assert!(
-        listed
-            .stdout
-            .lines()
-            .any(|line| line == format!("{id}\t{AGENCY}")),
+        listed.stdout.lines().any(|line| line == format!("{id}\t{AGENCY}")),
         "agency list shows the new agency: {:?}",
         listed.stdout
     );
@@ -327,10 +329,7 @@ fn adding_an_agency_twice_fails_with_a_clear_message() {
     let again = data.run(&["agency", "add"], &[AGENCY]);
 
     // Assert
-    assert!(
-        !again.success,
-        "a second agency of the same name is refused"
-    );
+    assert!(!again.success, "a second agency of the same name is refused");
     assert!(
         again.stderr.contains("already exists") && again.stderr.contains(AGENCY),
         "the message names the agency and says it exists: {}",
@@ -360,10 +359,7 @@ fn a_user_added_with_the_password_on_stdin_can_enrol_a_phone() {
         .expect("enrolment answered");
     assert_eq!(response.status().as_u16(), 201);
     let body: serde_json::Value = response.json().expect("JSON answer");
-    assert!(
-        body["token"].as_str().is_some_and(|t| !t.is_empty()),
-        "a token: {body}"
-    );
+    assert!(body["token"].as_str().is_some_and(|t| !t.is_empty()), "a token: {body}");
     assert_eq!(body["user_id"], user.to_string());
     server.stop();
 }
@@ -384,10 +380,7 @@ fn user_add_refuses_an_unknown_role_with_a_clear_message() {
         "the message names the role: {}",
         run.stderr
     );
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"),
-        0
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"), 0);
 }
 
 #[test]
@@ -406,10 +399,7 @@ fn user_add_refuses_an_unknown_agency_with_a_clear_message() {
         "the message names the agency: {}",
         run.stderr
     );
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"),
-        0
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"), 0);
 }
 
 #[test]
@@ -428,10 +418,7 @@ fn user_add_refuses_a_password_shorter_than_eight_characters() {
         "the message gives the rule: {}",
         run.stderr
     );
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"),
-        0
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM users WHERE username = ?1", "amina"), 0);
 }
 
 #[test]
@@ -441,7 +428,7 @@ fn device_list_shows_an_enrolled_phone() {
     let agency = data.add_agency(AGENCY);
     data.add_agent("amina");
     let server = Server::start(&data);
-    let phone = Phone::enrol(&server.address, "amina", PASSWORD).expect("the agent enrols");
+    let phone = server.enrol("amina");
     server.stop();
 
     // Act
@@ -467,8 +454,8 @@ fn device_revoke_while_the_server_runs_makes_the_token_answer_device_revoked() {
     data.add_agency(AGENCY);
     data.add_agent("amina");
     let server = Server::start(&data);
-    let mut phone = Phone::enrol(&server.address, "amina", PASSWORD).expect("the agent enrols");
-    phone.sync_until_idle(10).expect("the phone syncs before");
+    let mut phone = server.enrol("amina");
+    server.sync(&mut phone);
 
     // Act
     let run = data.run(&["device", "revoke"], &[&phone.device.id().to_string()]);
@@ -528,8 +515,8 @@ fn reproject_rebuilds_identical_projection_rows() {
     data.add_agent("amina");
     data.add_agent("bilal");
     let server = Server::start(&data);
-    let mut a = Phone::enrol(&server.address, "amina", PASSWORD).expect("amina enrols");
-    let mut b = Phone::enrol(&server.address, "bilal", PASSWORD).expect("bilal enrols");
+    let mut a = server.enrol("amina");
+    let mut b = server.enrol("bilal");
     let author = a.author();
     let contact = create_contact(&mut a.device, author, AT, "Fatima", "Haddad", |c| {
         c.languages = ["ar", "fr"].map(String::from).into();
@@ -543,27 +530,18 @@ fn reproject_rebuilds_identical_projection_rows() {
         }];
     })
     .expect("contact");
-    let other = create_contact(&mut a.device, author, AT, "Moussa", "Diallo", |_| {})
-        .expect("second contact");
+    let other = create_contact(&mut a.device, author, AT, "Moussa", "Diallo", |_| {}).expect("second contact");
     let session = create_session(&mut a.device, author, AT, "Information").expect("session");
     for person in [contact, other] {
-        mark(
-            &mut a.device,
-            author,
-            session,
-            person,
-            AttendanceStatus::Present,
-            AT,
-        )
-        .expect("mark");
+        mark(&mut a.device, author, session, person, AttendanceStatus::Present, AT).expect("mark");
     }
     create_visit(&mut a.device, author, AT, "Belleville").expect("visit");
-    a.sync_until_idle(10).expect("a syncs");
-    b.sync_until_idle(10).expect("b syncs");
+    server.sync(&mut a);
+    server.sync(&mut b);
     set_field(&mut a.device, contact, "city", "Paris").expect("a edits offline");
     set_field(&mut b.device, contact, "city", "Lyon").expect("b edits offline");
-    a.sync_until_idle(10).expect("a syncs");
-    b.sync_until_idle(10).expect("b syncs");
+    server.sync(&mut a);
+    server.sync(&mut b);
     server.stop();
     let before = projection(&data.connection());
     for (table, rows) in &before {
@@ -599,8 +577,7 @@ fn backup_while_the_server_runs_is_an_intact_copy_with_a_new_epoch() {
 
     // Assert
     assert!(run.success, "backup failed: {}", run.stderr);
-    let backup = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("the copy opens");
+    let backup = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the copy opens");
     let integrity: String = backup
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity check");
@@ -643,10 +620,7 @@ fn erase_removes_the_document_and_records_it_as_erased() {
     let server = Server::start(&data);
     let id = one_synced_contact(&data, &server, "amina").to_string();
     server.stop();
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", &id),
-        1
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", &id), 1);
 
     // Act
     let run = data.run(&["erase"], &["--doc", &id]);
@@ -655,17 +629,11 @@ fn erase_removes_the_document_and_records_it_as_erased() {
     assert!(run.success, "erase failed: {}", run.stderr);
     for (sql, what) in [
         ("SELECT COUNT(*) FROM documents WHERE id = ?1", "documents"),
-        (
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            "contacts",
-        ),
+        ("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", "contacts"),
     ] {
         assert_eq!(data.count(sql, &id), 0, "{what} still holds the contact");
     }
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM erased WHERE doc_id = ?1", &id),
-        1
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM erased WHERE doc_id = ?1", &id), 1);
 }
 
 #[test]
@@ -685,10 +653,7 @@ fn erase_of_an_unknown_document_fails() {
         "the message names the document: {}",
         run.stderr
     );
-    assert_eq!(
-        data.count("SELECT COUNT(*) FROM erased WHERE doc_id = ?1", &unknown),
-        0
-    );
+    assert_eq!(data.count("SELECT COUNT(*) FROM erased WHERE doc_id = ?1", &unknown), 0);
 }
 
 #[test]
@@ -785,10 +750,6 @@ fn help_lists_every_subcommand() {
         .filter_map(|line| line.split_whitespace().next())
         .collect();
     for name in expected {
-        assert!(
-            listed.contains(&name),
-            "{name} is listed in: {:?}",
-            run.stdout
-        );
+        assert!(listed.contains(&name), "{name} is listed in: {:?}", run.stdout);
     }
 }

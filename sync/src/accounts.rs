@@ -8,9 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
@@ -175,9 +173,7 @@ pub fn list_agencies(conn: &Connection) -> Result<Vec<(AgencyId, String)>, Store
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(id, name)| Ok((parse(&id)?, name)))
-        .collect()
+    rows.into_iter().map(|(id, name)| Ok((parse(&id)?, name))).collect()
 }
 
 fn parse<T: FromStr<Err = relais_schema::InvalidId>>(text: &str) -> Result<T, StoreError> {
@@ -210,11 +206,7 @@ pub struct NewUser<'a> {
 }
 
 /// Create a user.
-pub fn create_user(
-    conn: &mut Connection,
-    user: &NewUser<'_>,
-    now: &str,
-) -> Result<UserId, StoreError> {
+pub fn create_user(conn: &mut Connection, user: &NewUser<'_>, now: &str) -> Result<UserId, StoreError> {
     let username = user.username.trim();
     if username.len() < 3 || username.len() > 64 || username.contains(char::is_whitespace) {
         return Err(StoreError::Invalid(
@@ -222,17 +214,11 @@ pub fn create_user(
         ));
     }
     if user.password.chars().count() < 8 {
-        return Err(StoreError::Invalid(
-            "a password has at least 8 characters".into(),
-        ));
+        return Err(StoreError::Invalid("a password has at least 8 characters".into()));
     }
     match (user.role, user.agencies.len()) {
         (Role::Agent, 1) | (Role::Supervisor, 1..) | (Role::Admin, _) => {}
-        (Role::Agent, _) => {
-            return Err(StoreError::Invalid(
-                "an agent belongs to exactly one agency".into(),
-            ))
-        }
+        (Role::Agent, _) => return Err(StoreError::Invalid("an agent belongs to exactly one agency".into())),
         (Role::Supervisor, _) => {
             return Err(StoreError::Invalid(
                 "a supervisor belongs to at least one agency".into(),
@@ -263,9 +249,7 @@ pub fn create_user(
             params![id.to_string(), agency.to_string()],
         )
         .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 StoreError::NotFound(format!("agency {agency}"))
             }
             other => StoreError::Database(other),
@@ -288,9 +272,7 @@ fn user_row(conn: &Connection, username: &str) -> Result<Option<(User, String)>,
         return Ok(None);
     };
     let id: UserId = parse(&id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT agency_id FROM user_agencies WHERE user_id = ?1 ORDER BY agency_id",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT agency_id FROM user_agencies WHERE user_id = ?1 ORDER BY agency_id")?;
     let agencies = stmt
         .query_map([id.to_string()], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?
@@ -308,18 +290,13 @@ fn user_row(conn: &Connection, username: &str) -> Result<Option<(User, String)>,
 }
 
 /// Check a username and password. `None` when either is wrong (the two are not told apart).
-pub fn verify_login(
-    conn: &Connection,
-    username: &str,
-    password: &str,
-) -> Result<Option<User>, StoreError> {
+pub fn verify_login(conn: &Connection, username: &str, password: &str) -> Result<Option<User>, StoreError> {
     let Some((user, hash)) = user_row(conn, username)? else {
         // Spend the same time as a real check so that usernames cannot be probed.
         let _ = hash_password(password);
         return Ok(None);
     };
-    let parsed = PasswordHash::new(&hash)
-        .map_err(|e| StoreError::Inconsistent(format!("password hash: {e}")))?;
+    let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Inconsistent(format!("password hash: {e}")))?;
     Ok(Argon2::default()
         .verify_password(password.as_bytes(), &parsed)
         .is_ok()
@@ -335,9 +312,7 @@ pub fn enrol_device(
     now: &str,
 ) -> Result<(DeviceId, DeviceToken), StoreError> {
     if !user.agencies.contains(&agency) {
-        return Err(StoreError::Invalid(
-            "the user does not belong to this agency".into(),
-        ));
+        return Err(StoreError::Invalid("the user does not belong to this agency".into()));
     }
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -374,7 +349,14 @@ pub fn check_token(conn: &Connection, token: &DeviceToken) -> Result<TokenCheck,
             "SELECT d.id, d.user_id, d.agency_id, d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL
              FROM devices d JOIN users u ON u.id = d.user_id WHERE d.token_hash = ?1",
             [token.hash()],
-            |r| Ok(TokenRow { device: r.get(0)?, user: r.get(1)?, agency: r.get(2)?, revoked: r.get(3)? }),
+            |r| {
+                Ok(TokenRow {
+                    device: r.get(0)?,
+                    user: r.get(1)?,
+                    agency: r.get(2)?,
+                    revoked: r.get(3)?,
+                })
+            },
         )
         .optional()?;
     let Some(row) = row else { return Ok(TokenCheck::Unknown) };
@@ -382,7 +364,11 @@ pub fn check_token(conn: &Connection, token: &DeviceToken) -> Result<TokenCheck,
     if row.revoked {
         return Ok(TokenCheck::Revoked(device));
     }
-    Ok(TokenCheck::Valid(DeviceAuth { device, user: parse(&row.user)?, agency: parse(&row.agency)? }))
+    Ok(TokenCheck::Valid(DeviceAuth {
+        device,
+        user: parse(&row.user)?,
+        agency: parse(&row.agency)?,
+    }))
 }
 
 /// Revoke a device: its token answers 401 from now on.
@@ -421,17 +407,7 @@ pub fn list_devices(conn: &Connection) -> Result<Vec<DeviceInfo>, StoreError> {
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
         .map(
-            |(
-                id,
-                user,
-                username,
-                agency,
-                name,
-                created_at,
-                revoked_at,
-                last_sync_at,
-                last_changes,
-            )| {
+            |(id, user, username, agency, name, created_at, revoked_at, last_sync_at, last_changes)| {
                 Ok(DeviceInfo {
                     id: parse(&id)?,
                     user: parse(&user)?,

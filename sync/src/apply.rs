@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 use automerge::{Automerge, Change, ChangeHash, ReadDoc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
 
 use crate::device_auth::DeviceAuth;
 use crate::error::StoreError;
@@ -39,7 +40,11 @@ pub fn apply_batch(
     now: &str,
 ) -> Result<Vec<DocResult>, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    if let Some(stored) = stored_answer(&tx, who, batch)? {
+    let fingerprint = push_fingerprint(push);
+    if let Some((stored, stored_fingerprint)) = stored_answer(&tx, who, batch)? {
+        if stored_fingerprint != fingerprint {
+            return Err(StoreError::BatchReused);
+        }
         return Ok(stored);
     }
     for doc in push {
@@ -53,12 +58,13 @@ pub fn apply_batch(
         results.push(result);
     }
     tx.execute(
-        "INSERT INTO batches (device_id, batch_id, answer, at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO batches (device_id, batch_id, answer, at, push_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             who.device.to_string(),
             batch.to_hex(),
             encode_results(&results),
-            now
+            now,
+            fingerprint
         ],
     )?;
     tx.execute(
@@ -74,33 +80,49 @@ pub fn apply_batch(
     Ok(results)
 }
 
+/// What a push contains, so that a reused batch id with other content is caught.
+fn push_fingerprint(push: &[PushDoc]) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    for doc in push {
+        hasher.update(doc.id.as_bytes());
+        hasher.update(doc.doc_type.as_str());
+        hasher.update((doc.heads.len() as u64).to_le_bytes());
+        for head in &doc.heads {
+            hasher.update(head.0);
+        }
+        hasher.update((doc.changes.len() as u64).to_le_bytes());
+        for change in &doc.changes {
+            hasher.update(change.hash().0);
+        }
+    }
+    hasher.finalize().to_vec()
+}
+
 fn stored_answer(
     tx: &Transaction,
     who: &DeviceAuth,
     batch: BatchId,
-) -> Result<Option<Vec<DocResult>>, StoreError> {
-    let answer: Option<Vec<u8>> = tx
+) -> Result<Option<(Vec<DocResult>, Vec<u8>)>, StoreError> {
+    let row: Option<(Vec<u8>, Vec<u8>)> = tx
         .query_row(
-            "SELECT answer FROM batches WHERE device_id = ?1 AND batch_id = ?2",
+            "SELECT answer, push_hash FROM batches WHERE device_id = ?1 AND batch_id = ?2",
             params![who.device.to_string(), batch.to_hex()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    match answer {
+    match row {
         None => Ok(None),
-        Some(bytes) => decode_results(&bytes)
-            .map(Some)
+        Some((bytes, fingerprint)) => decode_results(&bytes)
+            .map(|results| Some((results, fingerprint)))
             .map_err(|e| StoreError::Inconsistent(format!("stored batch answer: {e}"))),
     }
 }
 
 fn check_agency(tx: &Transaction, agency: AgencyId, id: DocumentId) -> Result<(), StoreError> {
     let owner: Option<String> = tx
-        .query_row(
-            "SELECT agency_id FROM documents WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
+        .query_row("SELECT agency_id FROM documents WHERE id = ?1", [id.to_string()], |r| {
+            r.get(0)
+        })
         .optional()?;
     let owner = match owner {
         Some(owner) => Some(owner),
@@ -165,11 +187,7 @@ pub fn heads_from_blob(blob: &[u8]) -> Vec<ChangeHash> {
 
 fn is_erased(tx: &Transaction, id: DocumentId) -> Result<bool, StoreError> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM erased WHERE doc_id = ?1",
-            [id.to_string()],
-            |_| Ok(()),
-        )
+        .query_row("SELECT 1 FROM erased WHERE doc_id = ?1", [id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -192,11 +210,7 @@ fn apply_document(
     let row = load_row(tx, push.id)?;
     let mut doc = match &row {
         Some(row) if row.doc_type != push.doc_type.as_str() => {
-            let reason = format!(
-                "the document is a {}, not a {}",
-                row.doc_type,
-                push.doc_type.as_str()
-            );
+            let reason = format!("the document is a {}, not a {}", row.doc_type, push.doc_type.as_str());
             let doc = load_document(push.id, &row.snapshot)?;
             return Ok((answer(DocStatus::Rejected(reason), doc.get_heads()), 0));
         }
@@ -216,11 +230,7 @@ fn apply_document(
         let reason = format!("the changes cannot be applied: {e}");
         return Ok((answer(DocStatus::Rejected(reason), before), 0));
     }
-    let gaps = !doc.get_missing_deps(&[]).is_empty()
-        || push
-            .heads
-            .iter()
-            .any(|h| doc.get_change_by_hash(h).is_none());
+    let gaps = !doc.get_missing_deps(&[]).is_empty() || push.heads.iter().any(|h| doc.get_change_by_hash(h).is_none());
     if gaps {
         return Ok((answer(DocStatus::Need, before), 0));
     }
@@ -233,16 +243,15 @@ fn apply_document(
 
     // Automerge may have applied them in another order than sent; log them in
     // an order where each change follows its dependencies.
-    let ordered = causal_order(&doc, &fresh);
+    let ordered = causal_order(&doc, &before, &fresh);
     let mut added_bytes = 0i64;
     {
         let mut insert_log = tx.prepare_cached(
             "INSERT INTO log (doc_id, agency_id, kind, hash, actor, data, device_id, user_id, at)
              VALUES (?1, ?2, 'change', ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        let mut insert_actor = tx.prepare_cached(
-            "INSERT OR IGNORE INTO actors (actor, device_id, user_id) VALUES (?1, ?2, ?3)",
-        )?;
+        let mut insert_actor =
+            tx.prepare_cached("INSERT OR IGNORE INTO actors (actor, device_id, user_id) VALUES (?1, ?2, ?3)")?;
         for change in &ordered {
             let mut change = change.clone();
             let bytes = change.bytes().into_owned();
@@ -268,10 +277,7 @@ fn apply_document(
     let snapshot = doc.save();
     let heads = doc.get_heads();
     let (log_bytes, log_changes) = match &row {
-        Some(row) => (
-            row.log_bytes + added_bytes,
-            row.log_changes + ordered.len() as i64,
-        ),
+        Some(row) => (row.log_bytes + added_bytes, row.log_changes + ordered.len() as i64),
         None => (added_bytes, ordered.len() as i64),
     };
     let quarantine = projection::project_document(tx, push.id, who.agency, push.doc_type, &doc)?;
@@ -305,10 +311,10 @@ fn apply_document(
 }
 
 /// Order `changes` so that each comes after those of its dependencies that are among them.
-fn causal_order(doc: &Automerge, changes: &[Change]) -> Vec<Change> {
+fn causal_order(doc: &Automerge, before: &[ChangeHash], changes: &[Change]) -> Vec<Change> {
     let wanted: HashSet<ChangeHash> = changes.iter().map(Change::hash).collect();
-    // `get_changes(&[])` is in causal order; keep the ones we are adding.
-    doc.get_changes(&[])
+    // `get_changes` is in causal order; keep the ones we are adding.
+    doc.get_changes(before)
         .into_iter()
         .filter(|c| wanted.contains(&c.hash()))
         .collect()
@@ -340,11 +346,9 @@ pub fn compact(
 /// The record type stored for a document, if any.
 pub fn stored_type(conn: &Connection, id: DocumentId) -> Result<Option<RecordType>, StoreError> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT doc_type FROM documents WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
+        .query_row("SELECT doc_type FROM documents WHERE id = ?1", [id.to_string()], |r| {
+            r.get(0)
+        })
         .optional()?;
     text.map(|t| {
         t.parse()

@@ -12,9 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash, ReadDoc};
 use relais_schema::{DeviceId, DocumentId, RecordType};
 
-use crate::protocol::{
-    BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse,
-};
+use crate::protocol::{BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse};
 
 /// Bytes of changes a device puts in one request at most (more waits for the next).
 pub const PUSH_BUDGET: usize = 2 << 20;
@@ -45,6 +43,9 @@ struct LocalDoc {
     dirty: bool,
     /// The server refused this document; it is not pushed again.
     refused: Option<String>,
+    /// Send only the heads: the server says whether it has them (after a
+    /// restore on either side), instead of resending the whole history.
+    check: bool,
 }
 
 /// A simulated phone.
@@ -62,6 +63,8 @@ pub struct Device {
     pub erased: BTreeSet<DocumentId>,
     /// Documents the server stored but could not project, with the reason.
     pub quarantined: BTreeMap<DocumentId, String>,
+    /// Pulled documents whose type could not be read; not kept.
+    pub unreadable: BTreeSet<DocumentId>,
 }
 
 impl Device {
@@ -78,6 +81,7 @@ impl Device {
             pull_more: true,
             erased: BTreeSet::new(),
             quarantined: BTreeMap::new(),
+            unreadable: BTreeSet::new(),
         }
     }
 
@@ -128,10 +132,7 @@ impl Device {
 
     /// How many documents have changes the server has not acknowledged.
     pub fn pending(&self) -> usize {
-        self.docs
-            .values()
-            .filter(|d| d.dirty && d.refused.is_none())
-            .count()
+        self.docs.values().filter(|d| d.dirty && d.refused.is_none()).count()
     }
 
     /// Whether the device has nothing to push and nothing known to pull.
@@ -157,6 +158,7 @@ impl Device {
                 acked: vec![],
                 dirty: true,
                 refused: None,
+                check: false,
             },
         );
         Ok(id)
@@ -167,10 +169,7 @@ impl Device {
     where
         F: FnOnce(&mut AutoCommit) -> Result<(), automerge::AutomergeError>,
     {
-        let local = self
-            .docs
-            .get_mut(&id)
-            .ok_or(DeviceError::UnknownDocument(id))?;
+        let local = self.docs.get_mut(&id).ok_or(DeviceError::UnknownDocument(id))?;
         let mut doc = AutoCommit::load(&local.saved)?.with_actor(self.actor.clone());
         write(&mut doc)?;
         local.heads = doc.get_heads();
@@ -188,11 +187,7 @@ impl Device {
         let mut push = Vec::new();
         let mut sent_heads = BTreeMap::new();
         let mut bytes = 0usize;
-        for (id, local) in self
-            .docs
-            .iter()
-            .filter(|(_, d)| d.dirty && d.refused.is_none())
-        {
+        for (id, local) in self.docs.iter().filter(|(_, d)| d.dirty && d.refused.is_none()) {
             if bytes >= PUSH_BUDGET {
                 break;
             }
@@ -203,7 +198,11 @@ impl Device {
                 .filter(|h| doc.get_change_by_hash(h).is_some())
                 .copied()
                 .collect();
-            let changes: Vec<Change> = doc.get_changes(&known);
+            let changes: Vec<Change> = if local.check {
+                Vec::new()
+            } else {
+                doc.get_changes(&known)
+            };
             bytes += changes.iter().map(|c| c.raw_bytes().len()).sum::<usize>();
             sent_heads.insert(*id, local.heads.clone());
             push.push(PushDoc {
@@ -256,11 +255,13 @@ impl Device {
                     if let Some(sent) = sent_heads.get(&result.id) {
                         local.acked = sent.clone();
                         local.dirty = local.heads != *sent;
+                        local.check = false;
                     }
                 }
                 DocStatus::Need => {
                     local.acked = result.heads.clone();
                     local.dirty = true;
+                    local.check = false;
                 }
                 DocStatus::Rejected(reason) => local.refused = Some(reason.clone()),
                 DocStatus::Erased => {
@@ -271,15 +272,12 @@ impl Device {
         }
         if self.epoch.is_some_and(|e| e != response.epoch) {
             // The server was restored from a backup: check every document again.
-            for local in self.docs.values_mut() {
-                local.acked.clear();
-                local.dirty = true;
-            }
+            self.recheck_all();
         }
         self.epoch = Some(response.epoch);
         if let Some(page) = response.pull {
             for item in page.items {
-                self.apply_item(item.id, item.kind)?;
+                self.apply_item(item.id, item.doc_type, item.kind)?;
             }
             self.cursor = page.cursor;
             self.snapshot = page.snapshot;
@@ -288,7 +286,7 @@ impl Device {
         Ok(())
     }
 
-    fn apply_item(&mut self, id: DocumentId, kind: ItemKind) -> Result<(), DeviceError> {
+    fn apply_item(&mut self, id: DocumentId, item_type: Option<RecordType>, kind: ItemKind) -> Result<(), DeviceError> {
         let data = match kind {
             ItemKind::Erased => {
                 self.docs.remove(&id);
@@ -305,20 +303,17 @@ impl Device {
         for chunk in &data {
             doc.load_incremental(chunk)?;
         }
-        let doc_type = match self.docs.get(&id) {
-            Some(local) => local.doc_type,
-            None => match doc.get(automerge::ROOT, "type")? {
-                Some((automerge::Value::Scalar(s), _)) => {
-                    match s.as_str().and_then(|t| t.parse().ok()) {
-                        Some(t) => t,
-                        None => {
-                            return Err(DeviceError::Protocol(format!(
-                                "document {id} has no known type"
-                            )))
-                        }
-                    }
+        let doc_type = match (self.docs.get(&id), item_type) {
+            (Some(local), _) => local.doc_type,
+            (None, Some(t)) => t,
+            (None, None) => match relais_schema::common::record_type(&doc) {
+                Ok(t) => t,
+                Err(_) => {
+                    // A document no type can be read from (quarantined on the
+                    // server) is left aside rather than stopping the feed.
+                    self.unreadable.insert(id);
+                    return Ok(());
                 }
-                _ => return Err(DeviceError::Protocol(format!("document {id} has no type"))),
             },
         };
         let heads = doc.get_heads();
@@ -329,6 +324,7 @@ impl Device {
             acked: vec![],
             dirty: false,
             refused: None,
+            check: false,
         });
         entry.saved = doc.save();
         if was_clean && doc.get_missing_deps(&[]).is_empty() {
@@ -344,6 +340,7 @@ impl Device {
         for local in self.docs.values_mut() {
             local.acked.clear();
             local.dirty = true;
+            local.check = true;
         }
     }
 

@@ -22,11 +22,9 @@ pub fn erase_document(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let owner: Option<String> = tx
-        .query_row(
-            "SELECT agency_id FROM documents WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
+        .query_row("SELECT agency_id FROM documents WHERE id = ?1", [id.to_string()], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(owner) = owner else {
         let erased: Option<String> = tx
@@ -58,10 +56,7 @@ pub fn erase_document(
     )?;
     // Attendance of the erased person in sessions stays in the session
     // documents only as an id; the projected rows go.
-    tx.execute(
-        "DELETE FROM attendance WHERE contact_id = ?1",
-        [id.to_string()],
-    )?;
+    tx.execute("DELETE FROM attendance WHERE contact_id = ?1", [id.to_string()])?;
     tx.commit()?;
     Ok(())
 }

@@ -18,7 +18,7 @@ pub enum StoreError {
         supported: u32,
     },
     /// A document of another agency was pushed or asked for.
-    #[error("document {0} belongs to another agency")]
+    #[error("document {0} belongs to another agency; nothing was stored")]
     ForeignDocument(DocumentId),
     /// A stored document could not be loaded (a bug or corruption).
     #[error("stored document {id} cannot be loaded: {reason}")]
@@ -34,6 +34,12 @@ pub enum StoreError {
     /// The single writer thread is gone (the process is shutting down).
     #[error("the database writer has stopped")]
     WriterGone,
+    /// A batch id was reused for a different push.
+    #[error("this batch id was already used for a different push; use a fresh batch id for new changes")]
+    BatchReused,
+    /// A write stopped unexpectedly and was rolled back.
+    #[error("the write stopped unexpectedly and was rolled back")]
+    WriteAborted,
     /// Something asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),

@@ -18,9 +18,7 @@ pub fn ensure_epoch(conn: &mut Connection) -> Result<Epoch, StoreError> {
 /// The database's epoch, if set.
 pub fn epoch(conn: &Connection) -> Result<Option<Epoch>, StoreError> {
     let text: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))
         .optional()?;
     match text {
         None => Ok(None),

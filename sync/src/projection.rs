@@ -14,9 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::apply::load_document;
 use crate::error::StoreError;
-use relais_schema::{
-    field_conflicts, AgencyId, Contact, DocumentId, Record, RecordType, Session, Visit,
-};
+use relais_schema::{field_conflicts, AgencyId, Contact, DocumentId, Record, RecordType, Session, Visit};
 
 /// Every projection table, with the column naming the document.
 const TABLES: [(&str, &str); 8] = [
@@ -61,15 +59,10 @@ pub fn project_document(
         )));
     }
     if common.id != id {
-        return Ok(Some(format!(
-            "id: {} does not match the document id {id}",
-            common.id
-        )));
+        return Ok(Some(format!("id: {} does not match the document id {id}", common.id)));
     }
     if common.agency_id != agency {
-        return Ok(Some(
-            "agency_id: does not match the agency of the device".to_string(),
-        ));
+        return Ok(Some("agency_id: does not match the agency of the device".to_string()));
     }
     match &record {
         Record::Contact(contact) => project_contact(tx, id, agency, contact)?,
@@ -86,12 +79,7 @@ fn joined<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> Option<String> {
 }
 
 /// Write a contact's rows.
-pub fn project_contact(
-    tx: &Connection,
-    id: DocumentId,
-    agency: AgencyId,
-    c: &Contact,
-) -> Result<(), StoreError> {
+pub fn project_contact(tx: &Connection, id: DocumentId, agency: AgencyId, c: &Contact) -> Result<(), StoreError> {
     let doc_id = id.to_string();
     tx.prepare_cached(
         "INSERT INTO contacts (doc_id, agency_id, schema, created_by, created_at, given_name, family_name,
@@ -126,13 +114,11 @@ pub fn project_contact(
         c.stage.map(|v| v.as_str()),
         c.notes,
     ])?;
-    let mut language =
-        tx.prepare_cached("INSERT INTO contact_languages (doc_id, language) VALUES (?1, ?2)")?;
+    let mut language = tx.prepare_cached("INSERT INTO contact_languages (doc_id, language) VALUES (?1, ?2)")?;
     for code in &c.languages {
         language.execute(params![doc_id, code])?;
     }
-    let mut interest =
-        tx.prepare_cached("INSERT INTO contact_interests (doc_id, interest) VALUES (?1, ?2)")?;
+    let mut interest = tx.prepare_cached("INSERT INTO contact_interests (doc_id, interest) VALUES (?1, ?2)")?;
     for i in &c.interests {
         interest.execute(params![doc_id, i.as_str()])?;
     }
@@ -155,12 +141,7 @@ pub fn project_contact(
 }
 
 /// Write a session's rows (attendance of erased contacts is left out).
-pub fn project_session(
-    tx: &Connection,
-    id: DocumentId,
-    agency: AgencyId,
-    s: &Session,
-) -> Result<(), StoreError> {
+pub fn project_session(tx: &Connection, id: DocumentId, agency: AgencyId, s: &Session) -> Result<(), StoreError> {
     let doc_id = id.to_string();
     tx.prepare_cached(
         "INSERT INTO sessions (doc_id, agency_id, schema, created_by, created_at, kind, topic, starts_at,
@@ -187,11 +168,7 @@ pub fn project_session(
     )?;
     for a in &s.attendance {
         let contact = a.contact_id.to_string();
-        if erased
-            .query_row([&contact], |_| Ok(()))
-            .optional()?
-            .is_some()
-        {
+        if erased.query_row([&contact], |_| Ok(())).optional()?.is_some() {
             continue;
         }
         attendance.execute(params![
@@ -206,12 +183,7 @@ pub fn project_session(
 }
 
 /// Write a visit's row.
-pub fn project_visit(
-    tx: &Connection,
-    id: DocumentId,
-    agency: AgencyId,
-    v: &Visit,
-) -> Result<(), StoreError> {
+pub fn project_visit(tx: &Connection, id: DocumentId, agency: AgencyId, v: &Visit) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO visits (doc_id, agency_id, schema, created_by, created_at, date, agents, neighbourhood,
             place, reached, women_reached, topics, notes)
@@ -236,11 +208,7 @@ pub fn project_visit(
 }
 
 /// Write the document's conflicting fields, with the device that first sent each actor.
-fn project_conflicts(
-    tx: &Connection,
-    id: DocumentId,
-    doc: &impl ReadDoc,
-) -> Result<(), StoreError> {
+fn project_conflicts(tx: &Connection, id: DocumentId, doc: &impl ReadDoc) -> Result<(), StoreError> {
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO conflicts (doc_id, field, value, winner, actor, device_id, user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -294,8 +262,8 @@ fn reproject_rows(tx: &Transaction) -> Result<ReprojectReport, StoreError> {
         // In pages, so that memory stays flat however many documents there are.
         let page: Vec<(i64, String, String, String, Vec<u8>)> = tx
             .prepare_cached(
-                "SELECT rowid, id, agency_id, doc_type, snapshot FROM documents WHERE rowid > ?1
-                 ORDER BY rowid LIMIT 256",
+                "SELECT pos, id, agency_id, doc_type, snapshot FROM documents WHERE pos > ?1
+                 ORDER BY pos LIMIT 256",
             )?
             .query_map([last_rowid], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -307,9 +275,7 @@ fn reproject_rows(tx: &Transaction) -> Result<ReprojectReport, StoreError> {
         for (rowid, id, agency, doc_type, snapshot) in page {
             last_rowid = rowid;
             let bad = |e: String| StoreError::Inconsistent(format!("document row {rowid}: {e}"));
-            let id: DocumentId = id
-                .parse()
-                .map_err(|e: relais_schema::InvalidId| bad(e.to_string()))?;
+            let id: DocumentId = id.parse().map_err(|e: relais_schema::InvalidId| bad(e.to_string()))?;
             let agency: AgencyId = agency
                 .parse()
                 .map_err(|e: relais_schema::InvalidId| bad(e.to_string()))?;

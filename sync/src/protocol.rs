@@ -26,9 +26,7 @@ use automerge::{Change, ChangeHash};
 use relais_schema::{DeviceId, DocumentId, RecordType};
 use serde_bytes::ByteBuf;
 
-use crate::wire::{
-    WireDocResult, WireItem, WirePage, WirePull, WirePushDoc, WireRequest, WireResponse,
-};
+use crate::wire::{WireDocResult, WireItem, WirePage, WirePull, WirePushDoc, WireRequest, WireResponse};
 
 /// The protocol version this code speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -226,6 +224,8 @@ pub enum ItemKind {
 pub struct PullItem {
     /// The document.
     pub id: DocumentId,
+    /// Its record type (absent for an erased document).
+    pub doc_type: Option<RecordType>,
     /// Its data.
     pub kind: ItemKind,
 }
@@ -267,20 +267,14 @@ pub struct SyncResponse {
     pub pull: Option<PullPage>,
 }
 
-fn fixed<const N: usize>(
-    field: impl Fn() -> String,
-    bytes: &[u8],
-) -> Result<[u8; N], ProtocolError> {
+fn fixed<const N: usize>(field: impl Fn() -> String, bytes: &[u8]) -> Result<[u8; N], ProtocolError> {
     bytes.try_into().map_err(|_| ProtocolError::InvalidField {
         field: field(),
         problem: format!("expected {N} bytes, got {}", bytes.len()),
     })
 }
 
-fn hashes(
-    field: impl Fn(usize) -> String,
-    list: &[ByteBuf],
-) -> Result<Vec<ChangeHash>, ProtocolError> {
+fn hashes(field: impl Fn(usize) -> String, list: &[ByteBuf]) -> Result<Vec<ChangeHash>, ProtocolError> {
     list.iter()
         .enumerate()
         .map(|(i, bytes)| fixed::<32>(|| field(i), bytes).map(ChangeHash))
@@ -293,8 +287,7 @@ fn bufs(hashes: &[ChangeHash]) -> Vec<ByteBuf> {
 
 /// Decode and parse a request body (already decompressed).
 pub fn decode_request(body: &[u8]) -> Result<SyncRequest, ProtocolError> {
-    let wire: WireRequest =
-        ciborium::from_reader(body).map_err(|e| ProtocolError::Malformed(short(&e.to_string())))?;
+    let wire: WireRequest = ciborium::from_reader(body).map_err(|e| ProtocolError::Malformed(short(&e.to_string())))?;
     if wire.v != PROTOCOL_VERSION {
         return Err(ProtocolError::UnsupportedVersion(wire.v));
     }
@@ -409,18 +402,16 @@ fn to_wire_response(response: &SyncResponse) -> WireResponse {
                 .iter()
                 .map(|item| {
                     let (kind, data) = match &item.kind {
-                        ItemKind::Changes(changes) => (
-                            "changes",
-                            changes.iter().map(|c| ByteBuf::from(c.clone())).collect(),
-                        ),
-                        ItemKind::Snapshot(bytes) => {
-                            ("snapshot", vec![ByteBuf::from(bytes.clone())])
+                        ItemKind::Changes(changes) => {
+                            ("changes", changes.iter().map(|c| ByteBuf::from(c.clone())).collect())
                         }
+                        ItemKind::Snapshot(bytes) => ("snapshot", vec![ByteBuf::from(bytes.clone())]),
                         ItemKind::Erased => ("erased", vec![]),
                     };
                     WireItem {
                         id: ByteBuf::from(item.id.as_bytes().to_vec()),
                         kind: kind.to_string(),
+                        doc_type: item.doc_type.map(|t| t.as_str().to_string()),
                         data,
                     }
                 })
@@ -453,12 +444,9 @@ pub fn encode_results(results: &[DocResult]) -> Vec<u8> {
 
 /// Decode results stored by [`encode_results`].
 pub fn decode_results(bytes: &[u8]) -> Result<Vec<DocResult>, ProtocolError> {
-    let wire: Vec<WireDocResult> = ciborium::from_reader(bytes)
-        .map_err(|e| ProtocolError::Malformed(short(&e.to_string())))?;
-    wire.into_iter()
-        .enumerate()
-        .map(|(i, r)| parse_result(i, r))
-        .collect()
+    let wire: Vec<WireDocResult> =
+        ciborium::from_reader(bytes).map_err(|e| ProtocolError::Malformed(short(&e.to_string())))?;
+    wire.into_iter().enumerate().map(|(i, r)| parse_result(i, r)).collect()
 }
 
 fn parse_result(i: usize, r: WireDocResult) -> Result<DocResult, ProtocolError> {
@@ -500,14 +488,9 @@ pub fn decode_response(body: &[u8]) -> Result<SyncResponse, ProtocolError> {
         Some(page) => {
             let mut items = Vec::with_capacity(page.items.len());
             for (i, item) in page.items.into_iter().enumerate() {
-                let id = DocumentId::from_bytes(fixed::<16>(
-                    || format!("pull.items[{i}].id"),
-                    &item.id,
-                )?);
+                let id = DocumentId::from_bytes(fixed::<16>(|| format!("pull.items[{i}].id"), &item.id)?);
                 let kind = match item.kind.as_str() {
-                    "changes" => {
-                        ItemKind::Changes(item.data.into_iter().map(ByteBuf::into_vec).collect())
-                    }
+                    "changes" => ItemKind::Changes(item.data.into_iter().map(ByteBuf::into_vec).collect()),
                     "snapshot" => match item.data.into_iter().next() {
                         Some(bytes) => ItemKind::Snapshot(bytes.into_vec()),
                         None => {
@@ -525,7 +508,9 @@ pub fn decode_response(body: &[u8]) -> Result<SyncResponse, ProtocolError> {
                         })
                     }
                 };
-                items.push(PullItem { id, kind });
+                // An unknown type (from a newer server) is left for the device to read in the document.
+                let doc_type = item.doc_type.and_then(|t| t.parse().ok());
+                items.push(PullItem { id, doc_type, kind });
             }
             Some(PullPage {
                 items,
@@ -536,11 +521,7 @@ pub fn decode_response(body: &[u8]) -> Result<SyncResponse, ProtocolError> {
             })
         }
     };
-    Ok(SyncResponse {
-        epoch,
-        results,
-        pull,
-    })
+    Ok(SyncResponse { epoch, results, pull })
 }
 
 #[cfg(test)]
@@ -581,14 +562,7 @@ mod tests {
         };
         let err = decode_request(&to_cbor(&wire)).expect_err("not a change");
         assert!(
-            matches!(
-                err,
-                ProtocolError::InvalidChange {
-                    doc: 0,
-                    change: 0,
-                    ..
-                }
-            ),
+            matches!(err, ProtocolError::InvalidChange { doc: 0, change: 0, .. }),
             "{err:?}"
         );
     }
@@ -607,10 +581,7 @@ mod tests {
             ..Default::default()
         };
         let err = decode_request(&to_cbor(&wire)).expect_err("unknown type");
-        assert!(
-            matches!(err, ProtocolError::UnknownType { doc: 0, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, ProtocolError::UnknownType { doc: 0, .. }), "{err:?}");
     }
 
     #[test]
@@ -626,10 +597,12 @@ mod tests {
                 items: vec![
                     PullItem {
                         id: DocumentId::random(),
+                        doc_type: Some(RecordType::Session),
                         kind: ItemKind::Changes(vec![vec![1, 2, 3]]),
                     },
                     PullItem {
                         id: DocumentId::random(),
+                        doc_type: None,
                         kind: ItemKind::Erased,
                     },
                 ],

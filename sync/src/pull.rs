@@ -1,6 +1,6 @@
 //! The pull feed: what a device lacks, one bounded page at a time.
 //!
-//! Two phases. A first sync (cursor 0) walks the agency's documents by rowid
+//! Two phases. A first sync (cursor 0) walks the agency's documents by position (`documents.pos`)
 //! and sends each as a saved snapshot; it records the log's high-water mark at
 //! its start as the cursor to continue from. Then (and for every later sync)
 //! the feed is the agency's log rows above the cursor: changes grouped per
@@ -58,6 +58,10 @@ fn high_water_mark(conn: &Connection, who: &DeviceAuth) -> Result<u64, StoreErro
     Ok(max.unwrap_or(0).max(0) as u64)
 }
 
+fn parse_type(text: &str) -> Option<relais_schema::RecordType> {
+    text.parse().ok()
+}
+
 fn parse_id(text: &str) -> Result<DocumentId, StoreError> {
     text.parse()
         .map_err(|e: relais_schema::InvalidId| StoreError::Inconsistent(e.to_string()))
@@ -74,32 +78,31 @@ fn snapshots(
     items: &mut Vec<PullItem>,
 ) -> Result<(u64, bool), StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT rowid, id, snapshot FROM documents WHERE agency_id = ?1 AND rowid > ?2
-         ORDER BY rowid LIMIT ?3",
+        "SELECT pos, id, doc_type, snapshot FROM documents WHERE agency_id = ?1 AND pos > ?2
+         ORDER BY pos LIMIT ?3",
     )?;
     loop {
         let rows = stmt
-            .query_map(
-                params![who.agency.to_string(), position as i64, CHUNK],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                    ))
-                },
-            )?
+            .query_map(params![who.agency.to_string(), position as i64, CHUNK], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         if rows.is_empty() {
             return Ok((position, true));
         }
-        for (rowid, id, snapshot) in rows {
+        for (rowid, id, doc_type, snapshot) in rows {
             if *used > 0 && *used + snapshot.len() > budget {
                 return Ok((position, false));
             }
             *used += snapshot.len();
             items.push(PullItem {
                 id: parse_id(&id)?,
+                doc_type: parse_type(&doc_type),
                 kind: ItemKind::Snapshot(snapshot),
             });
             position = rowid as u64;
@@ -116,31 +119,30 @@ fn changes(
     page: &mut PullPage,
 ) -> Result<bool, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, doc_id, kind, data, device_id FROM log WHERE agency_id = ?1 AND seq > ?2
-         ORDER BY seq LIMIT ?3",
+        "SELECT l.seq, l.doc_id, l.kind, l.data, l.device_id, d.doc_type
+         FROM log l LEFT JOIN documents d ON d.id = l.doc_id
+         WHERE l.agency_id = ?1 AND l.seq > ?2 ORDER BY l.seq LIMIT ?3",
     )?;
     let device = who.device.to_string();
     // Index of each document's item in this page, so its changes stay together.
     let mut slots: HashMap<String, usize> = HashMap::new();
     loop {
         let rows = stmt
-            .query_map(
-                params![who.agency.to_string(), page.cursor as i64, CHUNK],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                },
-            )?
+            .query_map(params![who.agency.to_string(), page.cursor as i64, CHUNK], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         if rows.is_empty() {
             return Ok(false);
         }
-        for (seq, doc_id, kind, data, sender) in rows {
+        for (seq, doc_id, kind, data, sender, doc_type) in rows {
             if sender.as_deref() == Some(device.as_str()) {
                 page.cursor = seq as u64;
                 continue;
@@ -151,6 +153,7 @@ fn changes(
             *used += data.len();
             page.cursor = seq as u64;
             let id = parse_id(&doc_id)?;
+            let doc_type = doc_type.as_deref().and_then(parse_type);
             match kind.as_str() {
                 "change" => match slots.get(&doc_id).map(|&i| &mut page.items[i].kind) {
                     Some(ItemKind::Changes(list)) => list.push(data),
@@ -158,6 +161,7 @@ fn changes(
                         slots.insert(doc_id, page.items.len());
                         page.items.push(PullItem {
                             id,
+                            doc_type,
                             kind: ItemKind::Changes(vec![data]),
                         });
                     }
@@ -166,6 +170,7 @@ fn changes(
                     slots.remove(&doc_id);
                     page.items.push(PullItem {
                         id,
+                        doc_type,
                         kind: ItemKind::Snapshot(data),
                     });
                 }
@@ -173,14 +178,11 @@ fn changes(
                     slots.remove(&doc_id);
                     page.items.push(PullItem {
                         id,
+                        doc_type: None,
                         kind: ItemKind::Erased,
                     });
                 }
-                other => {
-                    return Err(StoreError::Inconsistent(format!(
-                        "log row {seq} has kind {other:?}"
-                    )))
-                }
+                other => return Err(StoreError::Inconsistent(format!("log row {seq} has kind {other:?}"))),
             }
         }
     }

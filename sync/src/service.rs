@@ -26,12 +26,7 @@ pub enum SyncError {
 }
 
 /// Run one sync for `who`: apply the push durably, then read the pull page.
-pub fn sync(
-    store: &Store,
-    who: DeviceAuth,
-    request: SyncRequest,
-    now: String,
-) -> Result<SyncResponse, SyncError> {
+pub fn sync(store: &Store, who: DeviceAuth, request: SyncRequest, now: String) -> Result<SyncResponse, SyncError> {
     if request.device != who.device {
         return Err(SyncError::WrongDevice);
     }
@@ -43,8 +38,7 @@ pub fn sync(
         store.write(move |conn| apply_batch(conn, &who, batch, &push, &now))?
     };
     let (epoch, pull) = store.read(|conn| {
-        let epoch = meta::epoch(conn)?
-            .ok_or_else(|| StoreError::Inconsistent("the database has no epoch".into()))?;
+        let epoch = meta::epoch(conn)?.ok_or_else(|| StoreError::Inconsistent("the database has no epoch".into()))?;
         let pull = match request.pull {
             None => None,
             Some(pull) => {
@@ -65,9 +59,5 @@ pub fn sync(
         };
         Ok((epoch, pull))
     })?;
-    Ok(SyncResponse {
-        epoch,
-        results,
-        pull,
-    })
+    Ok(SyncResponse { epoch, results, pull })
 }

@@ -43,7 +43,14 @@ impl Store {
             .name("relais-writer".into())
             .spawn(move || {
                 for job in receiver {
-                    job(&mut conn);
+                    // A panicking job (a bug, hostile input reaching a library)
+                    // must not take the only writer down: its transaction rolls
+                    // back as it unwinds, its caller gets an error, and the
+                    // next job runs.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut conn)));
+                    if outcome.is_err() {
+                        tracing::error!("a write job panicked; it was rolled back");
+                    }
                 }
             })
             .map_err(|e| StoreError::Invalid(format!("cannot start the writer thread: {e}")))?;
@@ -73,15 +80,11 @@ impl Store {
             let _ = reply.send(f(conn));
         });
         {
-            let writer = self
-                .inner
-                .writer
-                .lock()
-                .map_err(|_| StoreError::WriterGone)?;
+            let writer = self.inner.writer.lock().map_err(|_| StoreError::WriterGone)?;
             let sender = writer.as_ref().ok_or(StoreError::WriterGone)?;
             sender.send(job).map_err(|_| StoreError::WriterGone)?;
         }
-        answer.recv().map_err(|_| StoreError::WriterGone)?
+        answer.recv().map_err(|_| StoreError::WriteAborted)?
     }
 
     /// Run `f` with a read-only connection.
@@ -89,12 +92,7 @@ impl Store {
     where
         F: FnOnce(&Connection) -> Result<T, StoreError>,
     {
-        let pooled = self
-            .inner
-            .readers
-            .lock()
-            .ok()
-            .and_then(|mut pool| pool.pop());
+        let pooled = self.inner.readers.lock().ok().and_then(|mut pool| pool.pop());
         let conn = match pooled {
             Some(conn) => conn,
             None => open_reader(&self.inner.path)?,

@@ -110,6 +110,9 @@ pub struct WireItem {
     pub id: ByteBuf,
     /// `changes`, `snapshot` or `erased`.
     pub kind: String,
+    /// The record type, when the server knows it (absent for `erased`).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
     /// Changes (for `changes`), one saved document (for `snapshot`), nothing for `erased`.
     #[serde(default)]
     pub data: Vec<ByteBuf>,

@@ -20,9 +20,7 @@ use std::path::Path;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, Change, ObjType, ROOT};
 use relais_schema::{AgencyId, DeviceId, DocumentId, RecordType, UserId};
-use relais_sync::protocol::{
-    self, BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse,
-};
+use relais_sync::protocol::{self, BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse};
 use relais_sync::{meta, service, DeviceAuth, Store};
 
 const AGENCY: &str = "ad000000-0000-4000-8000-000000000001";
@@ -55,12 +53,13 @@ const PUSH_RESPONSE_HEX: &str = concat!(
     "6c747381a362696450c000000000004000800000000000000166737461747573",
     "626f6b65686561647382582048468ce0288caf5ebfafb27b3e07f5d3f4584f39",
     "dc8e70c5dfb276055bde32d25820c4290bcf391bc1eefe4a8e17c5bb72e6c504",
-    "e1a602084cd34f8ff53401c31a3e6470756c6ca4656974656d7381a362696450",
-    "c0000000000040008000000000000001646b696e64676368616e676573646461",
-    "7461815865856f4a83c4290bcf015b01d9b9a81cf7e5c0048c4b5dfdbb4d5de9",
-    "82bd7531ff2e34bfdbe91961bc0aeadb10aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "aa020a000000061507340142025603570870027f057374616765017f017f8601",
-    "696e666f726d65647f0066637572736f7203646d6f7265f4657265736574f4",
+    "e1a602084cd34f8ff53401c31a3e6470756c6ca4656974656d7381a462696450",
+    "c0000000000040008000000000000001646b696e64676368616e676573647479",
+    "706567636f6e746163746464617461815865856f4a83c4290bcf015b01d9b9a8",
+    "1cf7e5c0048c4b5dfdbb4d5de982bd7531ff2e34bfdbe91961bc0aeadb10aaaa",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaa020a00000006150734014202560357087002",
+    "7f057374616765017f017f8601696e666f726d65647f0066637572736f720364",
+    "6d6f7265f4657265736574f4",
 );
 /// Example 2, the request: nothing to push, pull from cursor 3.
 const IDLE_REQUEST_HEX: &str = concat!(
@@ -77,9 +76,7 @@ const IDLE_RESPONSE_HEX: &str = concat!(
 );
 
 fn uuid_bytes(text: &str) -> [u8; 16] {
-    *uuid::Uuid::parse_str(text)
-        .expect("a fixed id is a UUID")
-        .as_bytes()
+    *uuid::Uuid::parse_str(text).expect("a fixed id is a UUID").as_bytes()
 }
 
 fn device_auth(device: &str, user: &str) -> DeviceAuth {
@@ -93,8 +90,7 @@ fn device_auth(device: &str, user: &str) -> DeviceAuth {
 fn commit(doc: &mut AutoCommit) -> Change {
     doc.commit_with(CommitOptions::default().with_time(0))
         .expect("the edit made a change");
-    doc.get_last_local_change()
-        .expect("the change just committed")
+    doc.get_last_local_change().expect("the change just committed")
 }
 
 /// A valid contact, created on device A (actor `aa…aa`).
@@ -113,13 +109,7 @@ fn create_contact() -> (AutoCommit, Change) {
     (doc, change)
 }
 
-fn request(
-    device: &str,
-    batch: u8,
-    push: Vec<PushDoc>,
-    cursor: u64,
-    epoch: Option<Epoch>,
-) -> SyncRequest {
+fn request(device: &str, batch: u8, push: Vec<PushDoc>, cursor: u64, epoch: Option<Epoch>) -> SyncRequest {
     SyncRequest {
         device: device.parse::<DeviceId>().expect("fixed device id"),
         batch: batch_id(batch),
@@ -205,13 +195,7 @@ fn scenario() -> Scenario {
     exchange(
         &store,
         a,
-        &request(
-            DEVICE_A,
-            3,
-            vec![push(&informed, on_a.get_heads())],
-            1,
-            epoch,
-        ),
+        &request(DEVICE_A, 3, vec![push(&informed, on_a.get_heads())], 1, epoch),
     );
 
     // Example 1: B adds a phone number (log row 3) and pulls from row 1.
@@ -224,8 +208,7 @@ fn scenario() -> Scenario {
     );
 
     // Example 2: B's next sync, with nothing to push and nothing new.
-    let (idle_request, idle_response) =
-        exchange(&store, b, &request(DEVICE_B, 5, vec![], 3, epoch));
+    let (idle_request, idle_response) = exchange(&store, b, &request(DEVICE_B, 5, vec![], 3, epoch));
     Scenario {
         push_request,
         push_response,
@@ -242,21 +225,14 @@ fn protocol_md() -> String {
 
 /// Hex in lines of 32 bytes, as `docs/protocol.md` shows it.
 fn wrapped_hex(bytes: &[u8]) -> String {
-    bytes
-        .chunks(32)
-        .map(hex::encode)
-        .collect::<Vec<_>>()
-        .join("\n")
+    bytes.chunks(32).map(hex::encode).collect::<Vec<_>>().join("\n")
 }
 
 /// Check bytes against their constant and the document against both.
 fn assert_documented(name: &str, bytes: &[u8], constant: &str, doc: &str) {
     let dump = annotate(bytes);
     let wrapped = wrapped_hex(bytes);
-    let shown = format!(
-        "{name}: {} bytes\n\nhex:\n{wrapped}\n\nannotated:\n{dump}",
-        bytes.len()
-    );
+    let shown = format!("{name}: {} bytes\n\nhex:\n{wrapped}\n\nannotated:\n{dump}", bytes.len());
     if std::env::var_os("RELAIS_SHOW_EXAMPLES").is_some() {
         // To update the document after a deliberate change of the protocol.
         println!("{shown}");
@@ -287,18 +263,8 @@ fn the_documented_push_and_pull_example_is_what_the_code_sends_and_answers() {
     assert!(matches!(&page.items[0].kind, ItemKind::Changes(c) if c.len() == 1));
     assert_eq!((page.cursor, page.more, page.reset), (3, false, false));
 
-    assert_documented(
-        "example 1 request",
-        &scenario.push_request,
-        PUSH_REQUEST_HEX,
-        &doc,
-    );
-    assert_documented(
-        "example 1 response",
-        &scenario.push_response,
-        PUSH_RESPONSE_HEX,
-        &doc,
-    );
+    assert_documented("example 1 request", &scenario.push_request, PUSH_REQUEST_HEX, &doc);
+    assert_documented("example 1 response", &scenario.push_response, PUSH_RESPONSE_HEX, &doc);
 }
 
 #[test]
@@ -306,25 +272,14 @@ fn the_documented_idle_sync_example_is_what_the_code_sends_and_answers() {
     let scenario = scenario();
     let doc = protocol_md();
 
-    let response: SyncResponse =
-        protocol::decode_response(&scenario.idle_response).expect("decodes");
+    let response: SyncResponse = protocol::decode_response(&scenario.idle_response).expect("decodes");
     assert!(response.results.is_empty());
     let page = response.pull.as_ref().expect("a pull page");
     assert!(page.items.is_empty());
     assert_eq!((page.cursor, page.more), (3, false));
 
-    assert_documented(
-        "example 2 request",
-        &scenario.idle_request,
-        IDLE_REQUEST_HEX,
-        &doc,
-    );
-    assert_documented(
-        "example 2 response",
-        &scenario.idle_response,
-        IDLE_RESPONSE_HEX,
-        &doc,
-    );
+    assert_documented("example 2 request", &scenario.idle_request, IDLE_REQUEST_HEX, &doc);
+    assert_documented("example 2 response", &scenario.idle_response, IDLE_RESPONSE_HEX, &doc);
 }
 
 // ---------------------------------------------------------------------------
@@ -448,8 +403,7 @@ impl Dump<'_> {
                     let start = self.pos;
                     let (major, len) = self.head();
                     assert_eq!(major, 3, "map keys are text");
-                    let name = String::from_utf8(self.take(len as usize).to_vec())
-                        .expect("CBOR text is UTF-8");
+                    let name = String::from_utf8(self.take(len as usize).to_vec()).expect("CBOR text is UTF-8");
                     let all = self.bytes[start..self.pos].to_vec();
                     self.line(depth + 1, &all, &format!("key {name:?}"));
                     self.item(depth + 1, Some(&name));
@@ -570,18 +524,11 @@ fn column_name(spec: u64) -> String {
 
 /// The fields of an uncompressed Automerge change chunk.
 fn annotate_change(dump: &mut Dump<'_>, depth: usize, chunk: &[u8]) {
-    let mut r = Leb {
-        bytes: chunk,
-        pos: 0,
-    };
+    let mut r = Leb { bytes: chunk, pos: 0 };
     let magic = r.take(4);
     dump.line(depth, &magic, "magic");
     let checksum = r.take(4);
-    dump.line(
-        depth,
-        &checksum,
-        "checksum: first 4 bytes of the change hash",
-    );
+    dump.line(depth, &checksum, "checksum: first 4 bytes of the change hash");
     let kind = r.take(1);
     let kind_note = match kind[0] {
         1 => "chunk type 1: change",
@@ -597,11 +544,7 @@ fn annotate_change(dump: &mut Dump<'_>, depth: usize, chunk: &[u8]) {
         return;
     }
     let (deps, bytes) = r.uleb();
-    let plural = if deps == 1 {
-        "dependency"
-    } else {
-        "dependencies"
-    };
+    let plural = if deps == 1 { "dependency" } else { "dependencies" };
     dump.line(depth, &bytes, &format!("{deps} {plural}"));
     for _ in 0..deps {
         let hash = r.take(32);
@@ -612,11 +555,7 @@ fn annotate_change(dump: &mut Dump<'_>, depth: usize, chunk: &[u8]) {
     let actor = r.take(actor_len as usize);
     dump.rows(depth + 1, &actor, "");
     let (seq, bytes) = r.uleb();
-    dump.line(
-        depth,
-        &bytes,
-        &format!("seq {seq}: counts this actor's changes"),
-    );
+    dump.line(depth, &bytes, &format!("seq {seq}: counts this actor's changes"));
     let (start_op, bytes) = r.uleb();
     dump.line(depth, &bytes, &format!("start op {start_op}"));
     let (time, bytes) = r.sleb();
@@ -640,11 +579,7 @@ fn annotate_change(dump: &mut Dump<'_>, depth: usize, chunk: &[u8]) {
         dump.rows(depth + 1, &all, "other actor");
     }
     let (columns, bytes) = r.uleb();
-    dump.line(
-        depth,
-        &bytes,
-        &format!("{columns} op columns: spec, length"),
-    );
+    dump.line(depth, &bytes, &format!("{columns} op columns: spec, length"));
     let mut specs = Vec::new();
     for _ in 0..columns {
         let (spec, mut bytes) = r.uleb();
@@ -653,11 +588,7 @@ fn annotate_change(dump: &mut Dump<'_>, depth: usize, chunk: &[u8]) {
         dump.line(
             depth + 1,
             &bytes,
-            &format!(
-                "{}: {len} byte{}",
-                column_name(spec),
-                if len == 1 { "" } else { "s" }
-            ),
+            &format!("{}: {len} byte{}", column_name(spec), if len == 1 { "" } else { "s" }),
         );
         specs.push((spec, len));
     }

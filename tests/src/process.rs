@@ -7,10 +7,7 @@ use std::process::{Child, Command, Stdio};
 /// The `relais` binary built next to this test (`cargo test --workspace` builds it).
 pub fn relais_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target profile folder");
+    let dir = exe.parent().and_then(Path::parent).expect("target profile folder");
     let binary = dir.join(format!("relais{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),

@@ -22,19 +22,14 @@ impl TestApp {
     }
 
     /// The heads the server holds for a document, if any.
-    pub fn server_heads(
-        &self,
-        id: relais_schema::DocumentId,
-    ) -> Option<Vec<automerge::ChangeHash>> {
+    pub fn server_heads(&self, id: relais_schema::DocumentId) -> Option<Vec<automerge::ChangeHash>> {
         self.store
             .read(move |conn| {
                 use rusqlite::OptionalExtension;
                 Ok(conn
-                    .query_row(
-                        "SELECT heads FROM documents WHERE id = ?1",
-                        [id.to_string()],
-                        |r| r.get::<_, Vec<u8>>(0),
-                    )
+                    .query_row("SELECT heads FROM documents WHERE id = ?1", [id.to_string()], |r| {
+                        r.get::<_, Vec<u8>>(0)
+                    })
                     .optional()?)
             })
             .expect("heads query")

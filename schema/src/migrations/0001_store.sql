@@ -40,11 +40,13 @@ CREATE TABLE devices (
     last_changes   INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
--- One row per record document. `snapshot` is the saved document (Automerge's
+-- One row per record document. `pos` orders a first sync (an INTEGER PRIMARY
+-- KEY, so VACUUM keeps it). `snapshot` is the saved document (Automerge's
 -- compressed encoding). `log_bytes` is the size of its rows in `log` since the
 -- last compaction.
 CREATE TABLE documents (
-    id          TEXT PRIMARY KEY,
+    pos         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
     agency_id   TEXT NOT NULL REFERENCES agencies(id),
     doc_type    TEXT NOT NULL,
     snapshot    BLOB NOT NULL,
@@ -97,5 +99,6 @@ CREATE TABLE batches (
     batch_id  TEXT NOT NULL,
     answer    BLOB NOT NULL,
     at        TEXT NOT NULL,
+    push_hash BLOB NOT NULL,
     PRIMARY KEY (device_id, batch_id)
 ) STRICT;

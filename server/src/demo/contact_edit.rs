@@ -36,15 +36,11 @@ impl ContactEdit {
             ContactEdit::FollowUp(follow_up) => write::add_follow_up(tx, follow_up),
             ContactEdit::Phone(phone) => write::set_str(tx, "phone", phone),
             ContactEdit::AddLanguage(language) => write::add_to_set(tx, "languages", language),
-            ContactEdit::AddInterest(interest) => {
-                write::add_to_set(tx, "interests", interest.as_str())
-            }
+            ContactEdit::AddInterest(interest) => write::add_to_set(tx, "interests", interest.as_str()),
             ContactEdit::AppendNote(sentence) => {
                 let current = match tx.get(ROOT, "notes")? {
                     Some((Value::Object(ObjType::Text), text)) => tx.text(&text)?,
-                    Some((Value::Scalar(scalar), _)) => {
-                        scalar.as_str().map(str::to_owned).unwrap_or_default()
-                    }
+                    Some((Value::Scalar(scalar), _)) => scalar.as_str().map(str::to_owned).unwrap_or_default(),
                     _ => String::new(),
                 };
                 let updated = if current.is_empty() {
@@ -54,10 +50,7 @@ impl ContactEdit {
                 };
                 write::set_text(tx, "notes", &updated)
             }
-            ContactEdit::Moved {
-                neighbourhood,
-                city,
-            } => {
+            ContactEdit::Moved { neighbourhood, city } => {
                 write::set_str(tx, "neighbourhood", neighbourhood)?;
                 write::set_str(tx, "city", city)
             }

@@ -11,16 +11,15 @@ use std::collections::BTreeSet;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use relais_schema::{
-    AgeBand, AgencyId, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId,
-    Education, FollowUp, FollowUpId, FollowUpKind, Interest, Session, SessionKind, Sex, Stage,
-    UserId, Visit, SCHEMA_VERSION,
+    AgeBand, AgencyId, AttendanceStatus, Common, Consent, ConsentScope, Contact, DocumentId, Education, FollowUp,
+    FollowUpId, FollowUpKind, Interest, Session, SessionKind, Sex, Stage, UserId, Visit, SCHEMA_VERSION,
 };
 use time::{Date, Duration};
 
 use super::contact_edit::ContactEdit;
 use super::names::{
-    Origin, Spelling, CONTACT_NOTES, COUNSELLORS, FOLLOW_UP_NOTES, NEIGHBOURHOODS, ORIGINS,
-    SESSION_PLACES, SESSION_TOPICS, SKILLS, VISIT_NOTES, VISIT_PLACES,
+    Origin, Spelling, CONTACT_NOTES, COUNSELLORS, FOLLOW_UP_NOTES, NEIGHBOURHOODS, ORIGINS, SESSION_PLACES,
+    SESSION_TOPICS, SKILLS, VISIT_NOTES, VISIT_PLACES,
 };
 
 /// Who writes a record: the user and their agency.
@@ -74,12 +73,7 @@ fn weighted<T: Copy>(rng: &mut StdRng, items: &[(T, u32)]) -> T {
 
 /// `YYYY-MM-DD`.
 pub fn date_string(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
 /// `YYYY-MM-DDTHH:MM:00Z`.
@@ -153,11 +147,7 @@ impl RecordGenerator {
                 .then(|| format!("{} {}", person.given.french, person.family.french));
             (given.to_owned(), family.to_owned(), alias)
         } else {
-            (
-                person.given.french.to_owned(),
-                person.family.french.to_owned(),
-                None,
-            )
+            (person.given.french.to_owned(), person.family.french.to_owned(), None)
         };
         let origin = person.origin;
         let mut languages: BTreeSet<String> = BTreeSet::new();
@@ -218,9 +208,7 @@ impl RecordGenerator {
         let stage = self.stage(days_known);
         let follow_ups = self.follow_ups(author, met);
         let rng = &mut self.rng;
-        let notes = rng
-            .gen_bool(0.35)
-            .then(|| (*pick(rng, CONTACT_NOTES)).to_owned());
+        let notes = rng.gen_bool(0.35).then(|| (*pick(rng, CONTACT_NOTES)).to_owned());
         Contact {
             common: common(id, author, created_at.clone()),
             given_name: Some(given_name),
@@ -270,11 +258,7 @@ impl RecordGenerator {
             return again;
         }
         let rng = &mut self.rng;
-        let weights: Vec<(usize, u32)> = ORIGINS
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (i, o.weight))
-            .collect();
+        let weights: Vec<(usize, u32)> = ORIGINS.iter().enumerate().map(|(i, o)| (i, o.weight)).collect();
         let origin = &ORIGINS[weighted(rng, &weights)];
         let female = rng.gen_bool(0.48);
         let given = *pick(rng, if female { origin.female } else { origin.male });
@@ -386,9 +370,7 @@ impl RecordGenerator {
         } else {
             weighted(&mut self.rng, &[(0, 4), (1, 3), (2, 2), (3, 1)])
         };
-        let mut offsets: Vec<i64> = (0..count)
-            .map(|_| self.rng.gen_range(1..=days.max(1)))
-            .collect();
+        let mut offsets: Vec<i64> = (0..count).map(|_| self.rng.gen_range(1..=days.max(1))).collect();
         offsets.sort_unstable();
         offsets
             .into_iter()
@@ -412,9 +394,7 @@ impl RecordGenerator {
                     (FollowUpKind::Other, 1),
                 ],
             ),
-            note: rng
-                .gen_bool(0.7)
-                .then(|| (*pick(rng, FOLLOW_UP_NOTES)).to_owned()),
+            note: rng.gen_bool(0.7).then(|| (*pick(rng, FOLLOW_UP_NOTES)).to_owned()),
             by: Some(author.user),
         }
     }
@@ -480,9 +460,7 @@ impl RecordGenerator {
             reached,
             women_reached,
             topics,
-            notes: rng
-                .gen_bool(0.4)
-                .then(|| (*pick(rng, VISIT_NOTES)).to_owned()),
+            notes: rng.gen_bool(0.4).then(|| (*pick(rng, VISIT_NOTES)).to_owned()),
         }
     }
 
@@ -519,13 +497,11 @@ impl RecordGenerator {
                 self.rng.gen_range(0..100),
                 self.rng.gen_range(0..100)
             )),
-            65..=74 => ContactEdit::AddLanguage(
-                (*pick(&mut self.rng, &["fr", "en", "ar", "fa", "ff", "uk"])).to_owned(),
-            ),
-            75..=84 => ContactEdit::AddInterest(*pick(&mut self.rng, Interest::ALL)),
-            85..=92 => {
-                ContactEdit::AppendNote((*pick(&mut self.rng, CONTACT_NOTES)).to_owned())
+            65..=74 => {
+                ContactEdit::AddLanguage((*pick(&mut self.rng, &["fr", "en", "ar", "fa", "ff", "uk"])).to_owned())
             }
+            75..=84 => ContactEdit::AddInterest(*pick(&mut self.rng, Interest::ALL)),
+            85..=92 => ContactEdit::AppendNote((*pick(&mut self.rng, CONTACT_NOTES)).to_owned()),
             _ => {
                 let (neighbourhood, city) = *pick(&mut self.rng, NEIGHBOURHOODS);
                 ContactEdit::Moved {
@@ -578,9 +554,7 @@ mod tests {
         let id = DocumentId::random();
         let draw = || {
             let mut generator = RecordGenerator::new(42, today);
-            (0..20)
-                .map(|_| generator.contact(id, who, today))
-                .collect::<Vec<_>>()
+            (0..20).map(|_| generator.contact(id, who, today)).collect::<Vec<_>>()
         };
         // Follow-up ids are drawn too, so whole records compare equal.
         assert_eq!(draw(), draw());

@@ -50,8 +50,8 @@ impl LocalPhone {
             let request = self.device.next_request(PULL_BUDGET)?;
             let request = protocol::decode_request(&protocol::encode_request(&request))
                 .context("a request the device built does not decode")?;
-            let response = service::sync(store, self.auth, request, clock::now())
-                .context("the store refused a sync")?;
+            let response =
+                service::sync(store, self.auth, request, clock::now()).context("the store refused a sync")?;
             let response = protocol::decode_response(&protocol::encode_response(&response))
                 .context("an answer the server built does not decode")?;
             for result in &response.results {

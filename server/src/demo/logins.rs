@@ -8,8 +8,18 @@ pub const AGENCY_NAME: &str = "Agence de démonstration";
 /// (username, password, display name, role). Fixed so that a newcomer can
 /// log in from the printed table and `relais simulate` needs no flags.
 const ACCOUNTS: [(&str, &str, &str, Role); 4] = [
-    ("demo.admin", "admin-demo", "Administratrice de démonstration", Role::Admin),
-    ("demo.superviseur", "superviseur-demo", "Claire Martin", Role::Supervisor),
+    (
+        "demo.admin",
+        "admin-demo",
+        "Administratrice de démonstration",
+        Role::Admin,
+    ),
+    (
+        "demo.superviseur",
+        "superviseur-demo",
+        "Claire Martin",
+        Role::Supervisor,
+    ),
     ("demo.amina", "amina-demo", "Amina Diallo", Role::Agent),
     ("demo.youssef", "youssef-demo", "Youssef El Amrani", Role::Agent),
 ];

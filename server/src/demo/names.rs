@@ -25,10 +25,7 @@ const fn both(french: &'static str, native: &'static str) -> Spelling {
 }
 
 const fn fr(french: &'static str) -> Spelling {
-    Spelling {
-        french,
-        native: None,
-    }
+    Spelling { french, native: None }
 }
 
 /// Where people come from, with the names and languages found there.
@@ -352,27 +349,9 @@ pub const ORIGINS: &[Origin] = &[
         weight: 4,
         languages: &["so", "ar", "en"],
         statuses: &[(Refugee, 4), (AsylumSeeker, 3)],
-        female: &[
-            fr("Hodan"),
-            fr("Ifrah"),
-            fr("Sahra"),
-            fr("Fadumo"),
-            fr("Hawo"),
-        ],
-        male: &[
-            fr("Abdi"),
-            fr("Mohamed"),
-            fr("Abdirahman"),
-            fr("Liban"),
-            fr("Yusuf"),
-        ],
-        family: &[
-            fr("Warsame"),
-            fr("Farah"),
-            fr("Jama"),
-            fr("Osman"),
-            fr("Abdullahi"),
-        ],
+        female: &[fr("Hodan"), fr("Ifrah"), fr("Sahra"), fr("Fadumo"), fr("Hawo")],
+        male: &[fr("Abdi"), fr("Mohamed"), fr("Abdirahman"), fr("Liban"), fr("Yusuf")],
+        family: &[fr("Warsame"), fr("Farah"), fr("Jama"), fr("Osman"), fr("Abdullahi")],
         dialling: "+252",
     },
     Origin {
@@ -390,25 +369,9 @@ pub const ORIGINS: &[Origin] = &[
         weight: 4,
         languages: &["ln", "fr", "sw"],
         statuses: &[(AsylumSeeker, 5), (Refugee, 2)],
-        female: &[
-            fr("Grâce"),
-            fr("Nadège"),
-            fr("Esther"),
-            fr("Merveille"),
-        ],
-        male: &[
-            fr("Patrick"),
-            fr("Junior"),
-            fr("Christian"),
-            fr("Héritier"),
-        ],
-        family: &[
-            fr("Mbuyi"),
-            fr("Mukendi"),
-            fr("Kalala"),
-            fr("Ilunga"),
-            fr("Tshibangu"),
-        ],
+        female: &[fr("Grâce"), fr("Nadège"), fr("Esther"), fr("Merveille")],
+        male: &[fr("Patrick"), fr("Junior"), fr("Christian"), fr("Héritier")],
+        family: &[fr("Mbuyi"), fr("Mukendi"), fr("Kalala"), fr("Ilunga"), fr("Tshibangu")],
         dialling: "+243",
     },
 ];
@@ -519,12 +482,7 @@ pub const SESSION_PLACES: &[&str] = &[
 ];
 
 /// Counsellors of the agency who run sessions with the agents.
-pub const COUNSELLORS: &[&str] = &[
-    "Mme Benali",
-    "M. Laurent",
-    "Mme Nguyen",
-    "M. Ferreira",
-];
+pub const COUNSELLORS: &[&str] = &["Mme Benali", "M. Laurent", "Mme Nguyen", "M. Ferreira"];
 
 /// Notes of outreach visits.
 pub const VISIT_NOTES: &[&str] = &[

@@ -52,10 +52,7 @@ pub async fn erase_document(
 
 /// List devices: `GET /api/v1/admin/devices`.
 #[get("/api/v1/admin/devices")]
-pub async fn list_devices(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_devices(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     auth::basic(&req, &state, &[Role::Admin]).await?;
     let store = state.store.clone();
     let devices = web::block(move || store.read(accounts::list_devices)).await??;
@@ -90,8 +87,7 @@ pub async fn revoke_device(
         .parse()
         .map_err(|_| ApiError::NotFound("device not found".into()))?;
     let store = state.store.clone();
-    web::block(move || store.write(move |conn| accounts::revoke_device(conn, id, &clock::now())))
-        .await??;
+    web::block(move || store.write(move |conn| accounts::revoke_device(conn, id, &clock::now()))).await??;
     tracing::info!(device = %id, by = %user.id, "device revoked");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -37,21 +37,27 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
     let path = req.path().trim_start_matches('/');
     let readable = req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD;
     if path.starts_with("api/") || !readable {
-        return HttpResponse::NotFound().json(serde_json::json!({ "error": "not_found", "message": "no such endpoint" }));
+        return HttpResponse::NotFound()
+            .json(serde_json::json!({ "error": "not_found", "message": "no such endpoint" }));
     }
     let path = if path.is_empty() { "index.html" } else { path };
     let (path, bytes) = match find(path) {
         Some(bytes) => (path, bytes),
-        None if !path.contains('.') => match find("index.html") {
+        None if !path.contains('.') || path == "index.html" => match find("index.html") {
             Some(bytes) => ("index.html", bytes),
             None => return not_built(),
         },
         None => {
-            return HttpResponse::NotFound().json(serde_json::json!({ "error": "not_found", "message": "no such file" }))
+            return HttpResponse::NotFound()
+                .json(serde_json::json!({ "error": "not_found", "message": "no such file" }))
         }
     };
     // Hashed build outputs never change; everything else is revalidated.
-    let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     HttpResponse::Ok()
         .content_type(content_type(path))
         .insert_header((header::CACHE_CONTROL, cache))

@@ -37,9 +37,7 @@ pub async fn enrol(
                 .parse()
                 .map_err(|_| ApiError::BadRequest("agency must be an agency id".into()))?;
             if !agencies.contains(&parsed) {
-                return Err(ApiError::Forbidden(
-                    "the account does not belong to this agency".into(),
-                ));
+                return Err(ApiError::Forbidden("the account does not belong to this agency".into()));
             }
             parsed
         }
@@ -59,9 +57,7 @@ pub async fn enrol(
     let name = form.name;
     let user_for_enrol = user.clone();
     let (device, token) = web::block(move || {
-        store.write(move |conn| {
-            accounts::enrol_device(conn, &user_for_enrol, agency, &name, &clock::now())
-        })
+        store.write(move |conn| accounts::enrol_device(conn, &user_for_enrol, agency, &name, &clock::now()))
     })
     .await??;
     tracing::info!(device = %device, user = %user.id, agency = %agency, "device enrolled");

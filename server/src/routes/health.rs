@@ -11,10 +11,7 @@ use crate::state::AppState;
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let store = state.store.clone();
-    web::block(move || {
-        store.read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-    })
-    .await??;
+    web::block(move || store.read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))).await??;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
 }
 
@@ -32,7 +29,5 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         m.bytes_in.load(Ordering::Relaxed),
         m.bytes_out.load(Ordering::Relaxed),
     );
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(body)
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }

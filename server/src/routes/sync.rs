@@ -36,17 +36,10 @@ pub async fn sync(
     result
 }
 
-async fn run(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
+async fn run(req: &HttpRequest, state: &web::Data<AppState>, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     let who = auth::device(req, state).await?;
     let raw = read_limited(payload, state.max_body).await?;
-    state
-        .metrics
-        .bytes_in
-        .fetch_add(raw.len() as u64, Ordering::Relaxed);
+    state.metrics.bytes_in.fetch_add(raw.len() as u64, Ordering::Relaxed);
     let body = match req
         .headers()
         .get(header::CONTENT_ENCODING)
@@ -65,10 +58,7 @@ async fn run(
     let store = state.store.clone();
     let response = web::block(move || service::sync(&store, who, request, clock::now())).await??;
     let bytes = protocol::encode_response(&response);
-    state
-        .metrics
-        .bytes_out
-        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    state.metrics.bytes_out.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     tracing::debug!(device = %who.device, pushed, pulled = response.pull.as_ref().map_or(0, |p| p.items.len()), "sync");
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(bytes))
 }
@@ -76,9 +66,7 @@ async fn run(
 async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::BadRequest(format!("the request body could not be read: {e}"))
-        })?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::TooLarge(limit));
         }

@@ -51,8 +51,7 @@ pub fn compare(reference: &Replica, replicas: &[Replica]) -> Convergence {
             match replica.get(id) {
                 None => {
                     differs += 1;
-                    first_difference
-                        .get_or_insert_with(|| format!("device {index} lacks document {id}"));
+                    first_difference.get_or_insert_with(|| format!("device {index} lacks document {id}"));
                 }
                 Some(found) if found != heads => {
                     differs += 1;
@@ -69,9 +68,8 @@ pub fn compare(reference: &Replica, replicas: &[Replica]) -> Convergence {
         }
         for id in replica.keys().filter(|id| !reference.contains_key(id)) {
             differs += 1;
-            first_difference.get_or_insert_with(|| {
-                format!("device {index} holds document {id}, which the server does not send")
-            });
+            first_difference
+                .get_or_insert_with(|| format!("device {index} holds document {id}, which the server does not send"));
         }
         if differs > 0 {
             differing_devices += 1;
@@ -89,10 +87,7 @@ pub fn compare(reference: &Replica, replicas: &[Replica]) -> Convergence {
 }
 
 fn short(heads: &[ChangeHash]) -> String {
-    let names: Vec<String> = heads
-        .iter()
-        .map(|h| h.to_string().chars().take(8).collect())
-        .collect();
+    let names: Vec<String> = heads.iter().map(|h| h.to_string().chars().take(8).collect()).collect();
     format!("[{}]", names.join(", "))
 }
 

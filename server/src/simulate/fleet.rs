@@ -3,10 +3,10 @@
 
 use std::sync::Mutex;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
-use relais_sync::protocol::DocStatus;
+use relais_sync::protocol::{self, DocStatus};
 
 use crate::phone::{Phone, PhoneError, Traffic};
 
@@ -46,10 +46,7 @@ where
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join())
-            .collect::<Vec<_>>()
+        workers.into_iter().map(|worker| worker.join()).collect::<Vec<_>>()
     });
     let mut results: Vec<Option<R>> = (0..count).map(|_| None).collect();
     for worker in joined {
@@ -66,9 +63,7 @@ where
 
 /// Do `attempt` again after a network failure (a dropped connection, a
 /// timeout), as a phone does; a refusal by the server is returned at once.
-pub fn with_retries<T>(
-    mut attempt: impl FnMut() -> Result<T, PhoneError>,
-) -> Result<T, PhoneError> {
+pub fn with_retries<T>(mut attempt: impl FnMut() -> Result<T, PhoneError>) -> Result<T, PhoneError> {
     let mut tries = 0;
     loop {
         tries += 1;
@@ -97,25 +92,38 @@ pub struct SyncOutcome {
     pub pulled: usize,
     /// Documents the server refused, quarantined or reported erased, with why.
     pub refused: Vec<String>,
+    /// Time spent waiting for answers (the rest is the device's own work).
+    pub waiting: Duration,
 }
 
 /// Push everything pending and pull until the feed is drained.
+///
+/// This is [`Phone::sync_once`] in a loop, with the time spent waiting for
+/// the server measured apart from the time the device spends applying.
 pub fn sync_until_idle(phone: &mut Phone) -> anyhow::Result<SyncOutcome> {
     let mut outcome = SyncOutcome::default();
     for _ in 0..MAX_ROUND_TRIPS {
-        let response = with_retries(|| phone.sync_once())?;
+        let request = phone.device.next_request(phone.pull_budget)?;
+        let body = protocol::encode_request(&request);
+        let sent = Instant::now();
+        let answer = with_retries(|| phone.post_sync(body.clone()))?;
+        outcome.waiting += sent.elapsed();
+        let response = protocol::decode_response(&answer)?;
         outcome.round_trips += 1;
         outcome.pushed += response.results.len();
         outcome.pulled += response.pull.as_ref().map_or(0, |page| page.items.len());
         for result in &response.results {
             match &result.status {
                 DocStatus::Ok | DocStatus::Need => {}
-                DocStatus::Quarantined(reason) | DocStatus::Rejected(reason) => outcome
-                    .refused
-                    .push(format!("{} {}: {reason}", result.id, result.status.as_str())),
+                DocStatus::Quarantined(reason) | DocStatus::Rejected(reason) => {
+                    outcome
+                        .refused
+                        .push(format!("{} {}: {reason}", result.id, result.status.as_str()))
+                }
                 DocStatus::Erased => outcome.refused.push(format!("{} erased", result.id)),
             }
         }
+        phone.device.handle_response(response)?;
         if phone.device.is_idle() {
             return Ok(outcome);
         }
@@ -143,6 +151,8 @@ pub struct QuietOutcome {
     pub pulled: usize,
     /// Refusals reported to any device.
     pub refused: Vec<String>,
+    /// Per device, the time spent waiting for answers.
+    pub waiting: Vec<Duration>,
 }
 
 impl Fleet {
@@ -165,10 +175,7 @@ impl Fleet {
             phone.pull_budget = pull_budget;
             Ok(phone)
         })?;
-        Ok(Fleet {
-            phones,
-            concurrency,
-        })
+        Ok(Fleet { phones, concurrency })
     }
 
     /// Run `work` on every phone, on the bounded pool.
@@ -192,12 +199,14 @@ impl Fleet {
         for _ in 0..max_passes {
             let outcomes = self.on_each(|_, phone| sync_until_idle(phone))?;
             total.passes += 1;
+            total.waiting.resize(outcomes.len(), Duration::ZERO);
+            for (waited, outcome) in total.waiting.iter_mut().zip(&outcomes) {
+                *waited += outcome.waiting;
+            }
             let pushed: usize = outcomes.iter().map(|o| o.pushed).sum();
             total.pushed += pushed;
             total.pulled += outcomes.iter().map(|o| o.pulled).sum::<usize>();
-            total
-                .refused
-                .extend(outcomes.into_iter().flat_map(|o| o.refused));
+            total.refused.extend(outcomes.into_iter().flat_map(|o| o.refused));
             if pushed == 0 {
                 return Ok(total);
             }

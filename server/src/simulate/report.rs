@@ -41,6 +41,29 @@ impl Spread {
     }
 }
 
+/// Seconds per device: the mean and the largest.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct SecondsSpread {
+    /// Mean per device.
+    pub per_device: f64,
+    /// Largest per device.
+    pub max: f64,
+}
+
+impl SecondsSpread {
+    /// The spread of `durations` (one per device).
+    pub fn of(durations: &[std::time::Duration]) -> Option<Self> {
+        if durations.is_empty() {
+            return None;
+        }
+        let seconds: Vec<f64> = durations.iter().map(|d| d.as_secs_f64()).collect();
+        Some(Self {
+            per_device: seconds.iter().sum::<f64>() / seconds.len() as f64,
+            max: seconds.iter().copied().fold(0.0, f64::max),
+        })
+    }
+}
+
 /// One measured phase of a scenario.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Phase {
@@ -50,6 +73,9 @@ pub struct Phase {
     pub description: String,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Of which each device spent waiting for the server's answers (the rest
+    /// is its own Automerge work, on the simulator's shared CPUs).
+    pub waiting: Option<SecondsSpread>,
     /// Devices taking part.
     pub devices: usize,
     /// HTTP requests.
@@ -89,6 +115,7 @@ impl Phase {
             name,
             description,
             seconds,
+            waiting: None,
             devices: after.len(),
             requests: delta(|t| t.requests),
             bytes_up: delta(|t| t.bytes_up),
@@ -202,18 +229,19 @@ impl Report {
                 "\n{} — {}\n  seconds            {:.2}",
                 phase.name, phase.description, phase.seconds
             );
+            if let Some(waiting) = phase.waiting {
+                let _ = writeln!(
+                    out,
+                    "  waiting for server {:.2} s per device (max {:.2})",
+                    waiting.per_device, waiting.max
+                );
+            }
             let _ = writeln!(
                 out,
                 "  requests           {} total, {:.1} per device (min {}, max {})",
-                phase.requests.total,
-                phase.requests.per_device,
-                phase.requests.min,
-                phase.requests.max
+                phase.requests.total, phase.requests.per_device, phase.requests.min, phase.requests.max
             );
-            for (label, spread) in [
-                ("bytes up", phase.bytes_up),
-                ("bytes down", phase.bytes_down),
-            ] {
+            for (label, spread) in [("bytes up", phase.bytes_up), ("bytes down", phase.bytes_down)] {
                 let _ = writeln!(
                     out,
                     "  {label:<18} {} total, {} per device (max {})",
@@ -233,12 +261,8 @@ impl Report {
                 let _ = writeln!(out, "  passes             {passes}");
             }
             if let Some(server) = phase.server {
-                let cpu = server
-                    .cpu_seconds
-                    .map_or("?".to_owned(), |s| format!("{s:.2}"));
-                let peak = server
-                    .peak_rss_mib
-                    .map_or("?".to_owned(), |m| format!("{m:.1}"));
+                let cpu = server.cpu_seconds.map_or("?".to_owned(), |s| format!("{s:.2}"));
+                let peak = server.peak_rss_mib.map_or("?".to_owned(), |m| format!("{m:.1}"));
                 let _ = writeln!(
                     out,
                     "  server             {cpu} CPU seconds, peak RSS {peak} MiB{}",
@@ -262,20 +286,12 @@ impl Report {
             }
         }
         if !self.refused.is_empty() {
-            let _ = writeln!(
-                out,
-                "refused or quarantined documents: {}",
-                self.refused.len()
-            );
+            let _ = writeln!(out, "refused or quarantined documents: {}", self.refused.len());
             for line in self.refused.iter().take(5) {
                 let _ = writeln!(out, "  {line}");
             }
         }
-        let _ = writeln!(
-            out,
-            "converged: {}",
-            if self.converged { "yes" } else { "NO" }
-        );
+        let _ = writeln!(out, "converged: {}", if self.converged { "yes" } else { "NO" });
         out
     }
 }

@@ -55,9 +55,7 @@ impl ServerProcess {
     /// What the process used since `start`.
     pub fn end_phase(&self, start: PhaseStart) -> ProcessUsage {
         let cpu_seconds = match (start.ticks, self.cpu_ticks()) {
-            (Some(before), Some(after)) => {
-                Some(after.saturating_sub(before) as f64 / TICKS_PER_SECOND)
-            }
+            (Some(before), Some(after)) => Some(after.saturating_sub(before) as f64 / TICKS_PER_SECOND),
             _ => None,
         };
         ProcessUsage {

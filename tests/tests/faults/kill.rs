@@ -47,11 +47,7 @@ type Acked = Arc<Mutex<Vec<(DocumentId, Vec<ChangeHash>)>>>;
 /// One round trip that records what the server acknowledged.
 fn sync_recording(phone: &mut Phone, acked: &Acked) -> Result<(), PhoneError> {
     let request = phone.device.next_request(1 << 20)?;
-    let sent: BTreeMap<_, _> = request
-        .push
-        .iter()
-        .map(|d| (d.id, d.heads.clone()))
-        .collect();
+    let sent: BTreeMap<_, _> = request.push.iter().map(|d| (d.id, d.heads.clone())).collect();
     let answer = phone.post_sync(protocol::encode_request(&request))?;
     let response = protocol::decode_response(&answer)?;
     let mut acked = acked.lock().expect("lock");
@@ -114,8 +110,7 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
                 address.clone(),
             );
             std::thread::spawn(move || {
-                let mut phone =
-                    Phone::enrol(&address, &format!("agent{i}"), PASSWORD).expect("enrol");
+                let mut phone = Phone::enrol(&address, &format!("agent{i}"), PASSWORD).expect("enrol");
                 let author = phone.author();
                 let mut mine = Vec::new();
                 let mut step = 0usize;
@@ -123,8 +118,7 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
                     step += 1;
                     if step % 3 == 0 && !mine.is_empty() {
                         let id = mine[step % mine.len()];
-                        set_field(&mut phone.device, id, "city", &format!("Ville {i}-{step}"))
-                            .expect("edit");
+                        set_field(&mut phone.device, id, "city", &format!("Ville {i}-{step}")).expect("edit");
                     } else {
                         let id = create_contact(
                             &mut phone.device,
@@ -166,10 +160,7 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
     }
     stop.store(true, Ordering::SeqCst);
     generation.bump();
-    let mut phones: Vec<Phone> = workers
-        .into_iter()
-        .map(|w| w.join().expect("worker"))
-        .collect();
+    let mut phones: Vec<Phone> = workers.into_iter().map(|w| w.join().expect("worker")).collect();
     for _ in 0..2 {
         for phone in &mut phones {
             phone.sync_until_idle(200).expect("final sync");
@@ -184,18 +175,12 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
         .expect("check");
     assert_eq!(check, "ok");
     let acked = acked.lock().expect("lock").clone();
-    assert!(
-        acked.len() > KILLS * 25,
-        "only {} acknowledgements",
-        acked.len()
-    );
+    assert!(acked.len() > KILLS * 25, "only {} acknowledgements", acked.len());
     for (id, heads) in &acked {
         let snapshot: Vec<u8> = conn
-            .query_row(
-                "SELECT snapshot FROM documents WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id.to_string()], |r| {
+                r.get(0)
+            })
             .expect("every acknowledged document is stored");
         let doc = automerge::Automerge::load(&snapshot).expect("loads");
         for head in heads {
@@ -217,11 +202,9 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
         );
         for id in phone.device.document_ids() {
             let heads: Vec<u8> = conn
-                .query_row(
-                    "SELECT heads FROM documents WHERE id = ?1",
-                    [id.to_string()],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT heads FROM documents WHERE id = ?1", [id.to_string()], |r| {
+                    r.get(0)
+                })
                 .expect("heads");
             assert_eq!(
                 phone.device.heads(id),

@@ -78,8 +78,7 @@ fn an_admin_erases_a_document_over_http_and_an_agent_may_not() {
     app.add_user("root-admin", Role::Admin, &[]);
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
+    let id = create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
     let url = format!("{}/api/v1/documents/{id}", app.address);
 
@@ -93,10 +92,7 @@ fn an_admin_erases_a_document_over_http_and_an_agent_may_not() {
     let anonymous = app.http.delete(&url).send().expect("answered");
     assert_eq!(anonymous.status().as_u16(), 401);
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         1
     );
 
@@ -108,17 +104,11 @@ fn an_admin_erases_a_document_over_http_and_an_agent_may_not() {
         .expect("answered");
     assert_eq!(by_admin.status().as_u16(), 204);
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         0
     );
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM erased WHERE doc_id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM erased WHERE doc_id = ?1", id.to_string()),
         1
     );
 }
@@ -129,8 +119,7 @@ fn a_supervisor_of_another_agency_cannot_erase_and_learns_nothing() {
     app.add_user("sup-marseille", Role::Supervisor, &[app.other_agency]);
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
+    let id = create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
 
     let existing = app
@@ -157,10 +146,7 @@ fn a_supervisor_of_another_agency_cannot_erase_and_learns_nothing() {
     );
     assert_eq!(missing.status().as_u16(), 404);
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         1
     );
 }

@@ -9,13 +9,7 @@ fn thirty_phones_marking_different_contacts_on_one_session_lose_no_mark() {
     let app = spawn_app();
     let mut organiser = app.agent_phone("organiser");
     let author = organiser.author();
-    let session = create_session(
-        &mut organiser.device,
-        author,
-        AT,
-        "Accompagnement vers l'emploi",
-    )
-    .expect("session");
+    let session = create_session(&mut organiser.device, author, AT, "Accompagnement vers l'emploi").expect("session");
     let contacts: Vec<_> = (0..30)
         .map(|i| {
             create_contact(
@@ -30,9 +24,7 @@ fn thirty_phones_marking_different_contacts_on_one_session_lose_no_mark() {
         })
         .collect();
     organiser.sync_until_idle(10).expect("organiser syncs");
-    let mut phones: Vec<_> = (0..30)
-        .map(|i| app.agent_phone(&format!("agent{i:02}")))
-        .collect();
+    let mut phones: Vec<_> = (0..30).map(|i| app.agent_phone(&format!("agent{i:02}"))).collect();
     for phone in &mut phones {
         phone.sync_until_idle(10).expect("first sync");
     }
@@ -84,30 +76,13 @@ fn the_same_person_marked_by_two_phones_resolves_to_one_status() {
     let mut b = app.agent_phone("bilal");
     let author = a.author();
     let session = create_session(&mut a.device, author, AT, "Atelier CV").expect("session");
-    let contact =
-        create_contact(&mut a.device, author, AT, "Omar", "Saleh", |_| {}).expect("contact");
+    let contact = create_contact(&mut a.device, author, AT, "Omar", "Saleh", |_| {}).expect("contact");
     a.sync_until_idle(10).expect("a syncs");
     b.sync_until_idle(10).expect("b syncs");
 
     let (author_a, author_b) = (a.author(), b.author());
-    mark(
-        &mut a.device,
-        author_a,
-        session,
-        contact,
-        AttendanceStatus::Present,
-        AT,
-    )
-    .expect("a marks");
-    mark(
-        &mut b.device,
-        author_b,
-        session,
-        contact,
-        AttendanceStatus::Absent,
-        AT,
-    )
-    .expect("b marks");
+    mark(&mut a.device, author_a, session, contact, AttendanceStatus::Present, AT).expect("a marks");
+    mark(&mut b.device, author_b, session, contact, AttendanceStatus::Absent, AT).expect("b marks");
     a.sync_until_idle(10).expect("a syncs");
     b.sync_until_idle(10).expect("b syncs");
     a.sync_until_idle(10).expect("a catches up");
@@ -124,12 +99,6 @@ fn the_same_person_marked_by_two_phones_resolves_to_one_status() {
         .expect("valid")
         .attendance;
     assert_eq!(on_a, on_b);
-    let conflicts = app.count(
-        "SELECT COUNT(*) FROM conflicts WHERE doc_id = ?1",
-        session.to_string(),
-    );
-    assert!(
-        conflicts >= 2,
-        "the other status stays visible as a conflict"
-    );
+    let conflicts = app.count("SELECT COUNT(*) FROM conflicts WHERE doc_id = ?1", session.to_string());
+    assert!(conflicts >= 2, "the other status stays visible as a conflict");
 }

@@ -25,19 +25,13 @@ fn arrange() -> (TestApp, Phone, (i64, i64)) {
 fn counts(app: &TestApp) -> (i64, i64) {
     (
         app.count("SELECT COUNT(*) FROM log WHERE ?1 = ?1", String::new()),
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE ?1 = ?1",
-            String::new(),
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE ?1 = ?1", String::new()),
     )
 }
 
 fn refused(result: Result<Vec<u8>, PhoneError>) -> (u16, serde_json::Value) {
     match result {
-        Err(PhoneError::Refused { status, body }) => (
-            status,
-            serde_json::from_str(&body).expect("a JSON error body"),
-        ),
+        Err(PhoneError::Refused { status, body }) => (status, serde_json::from_str(&body).expect("a JSON error body")),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -46,9 +40,7 @@ fn refused(result: Result<Vec<u8>, PhoneError>) -> (u16, serde_json::Value) {
 fn assert_unharmed(app: &TestApp, before: (i64, i64)) {
     assert_eq!(counts(app), before, "no data changed");
     let mut other = app.agent_phone(&format!("healthy{}", rand::random::<u32>()));
-    other
-        .sync_until_idle(10)
-        .expect("the server still serves others");
+    other.sync_until_idle(10).expect("the server still serves others");
     assert_eq!(other.device.len() as i64, before.1);
 }
 
@@ -104,9 +96,7 @@ fn a_change_that_is_not_automerge_is_refused_with_its_position() {
         id: ByteBuf::from(relais_schema::DocumentId::random().as_bytes().to_vec()),
         doc_type: "contact".into(),
         heads: vec![],
-        changes: vec![ByteBuf::from(
-            b"\x85\x6f\x4a\x83not really a change".to_vec(),
-        )],
+        changes: vec![ByteBuf::from(b"\x85\x6f\x4a\x83not really a change".to_vec())],
     }];
     let (status, body) = refused(phone.post_sync(wire_request(&phone, push, 1)));
     assert_eq!(status, 422);
@@ -130,10 +120,7 @@ fn a_document_of_an_unknown_type_is_refused() {
     let (status, body) = refused(phone.post_sync(wire_request(&phone, push, 1)));
     assert_eq!(status, 422);
     assert_eq!(body["error"], "unknown_type");
-    assert!(body["message"]
-        .as_str()
-        .expect("message")
-        .contains("invoice"));
+    assert!(body["message"].as_str().expect("message").contains("invoice"));
     assert_unharmed(&app, before);
 }
 
@@ -152,8 +139,7 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
     let (app, mut phone, _) = arrange();
     let mut foreign = app.foreign_agent_phone("marseille");
     let author = foreign.author();
-    let theirs = create_contact(&mut foreign.device, author, AT, "Karim", "Benali", |_| {})
-        .expect("contact");
+    let theirs = create_contact(&mut foreign.device, author, AT, "Karim", "Benali", |_| {}).expect("contact");
     foreign.sync_until_idle(10).expect("foreign sync");
     let before = counts(&app);
     let heads_before = app.server_heads(theirs);
@@ -230,9 +216,7 @@ fn a_revoked_token_is_unauthorized_and_told_to_wipe() {
     let (app, mut phone, before) = arrange();
     let device = phone.device.id();
     app.store
-        .write(move |conn| {
-            relais_sync::accounts::revoke_device(conn, device, "2026-11-29T12:00:00Z")
-        })
+        .write(move |conn| relais_sync::accounts::revoke_device(conn, device, "2026-11-29T12:00:00Z"))
         .expect("revoked");
     let result = phone.sync_once();
     let Err(PhoneError::Refused { status, body }) = result else {
@@ -242,9 +226,6 @@ fn a_revoked_token_is_unauthorized_and_told_to_wipe() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "device_revoked");
     assert_eq!(body["wipe"], true);
-    assert!(
-        phone.device.is_empty(),
-        "the revoked phone wiped its documents"
-    );
+    assert!(phone.device.is_empty(), "the revoked phone wiped its documents");
     assert_unharmed(&app, before);
 }

@@ -10,20 +10,13 @@ fn a_document_with_many_small_changes_is_compacted_and_a_phone_behind_still_conv
     let mut busy = app.agent_phone("amina");
     let mut behind = app.agent_phone("bilal");
     let author = busy.author();
-    let id =
-        create_contact(&mut busy.device, author, AT, "Mariam", "Osman", |_| {}).expect("contact");
+    let id = create_contact(&mut busy.device, author, AT, "Mariam", "Osman", |_| {}).expect("contact");
     busy.sync_until_idle(10).expect("sync");
     behind.sync_until_idle(10).expect("sync");
 
     // Act: many one-field edits, each synced on its own.
     for i in 0..(COMPACT_MIN_CHANGES * 3) {
-        set_field(
-            &mut busy.device,
-            id,
-            "neighbourhood",
-            &format!("Quartier {i}"),
-        )
-        .expect("edit");
+        set_field(&mut busy.device, id, "neighbourhood", &format!("Quartier {i}")).expect("edit");
         busy.sync_until_idle(10).expect("sync");
     }
 

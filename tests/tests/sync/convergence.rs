@@ -10,8 +10,7 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     let mut a = app.agent_phone("amina");
     let mut b = app.agent_phone("bilal");
     let author = a.author();
-    let id =
-        create_contact(&mut a.device, author, AT, "Fatima", "Haddad", |_| {}).expect("created");
+    let id = create_contact(&mut a.device, author, AT, "Fatima", "Haddad", |_| {}).expect("created");
     a.sync_until_idle(10).expect("a syncs");
     b.sync_until_idle(10).expect("b syncs");
     assert!(b.device.heads(id).is_some(), "b received the contact");
@@ -37,11 +36,7 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     assert_eq!(b.device.heads(id), Some(server));
     let doc_a = a.device.load(id).expect("a loads");
     let doc_b = b.device.load(id).expect("b loads");
-    assert_eq!(
-        content(&doc_a),
-        content(&doc_b),
-        "both phones hold the same document"
-    );
+    assert_eq!(content(&doc_a), content(&doc_b), "both phones hold the same document");
 
     // Both different-field edits survive; the phone field has one winner…
     let contact = relais_schema::Contact::from_doc(&doc_a).expect("valid");
@@ -51,17 +46,14 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     let projected: String = app
         .store
         .read(move |c| {
-            Ok(c.query_row(
-                "SELECT phone FROM contacts WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )?)
+            Ok(
+                c.query_row("SELECT phone FROM contacts WHERE doc_id = ?1", [id.to_string()], |r| {
+                    r.get(0)
+                })?,
+            )
         })
         .expect("projected");
-    assert_eq!(
-        projected, winner,
-        "the projection shows the deterministic winner"
-    );
+    assert_eq!(projected, winner, "the projection shows the deterministic winner");
 
     // …and the loser is in `conflicts` with the device that wrote it.
     let loser_device = if winner.starts_with("+33 6") {
@@ -72,7 +64,8 @@ fn concurrent_edits_then_sync(first_syncs_a: bool) {
     let rows: Vec<(String, bool, Option<String>)> = app
         .store
         .read(move |c| {
-            let mut stmt = c.prepare("SELECT value, winner, device_id FROM conflicts WHERE doc_id = ?1 AND field = 'phone'")?;
+            let mut stmt =
+                c.prepare("SELECT value, winner, device_id FROM conflicts WHERE doc_id = ?1 AND field = 'phone'")?;
             let rows = stmt
                 .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<Result<Vec<_>, _>>()?;

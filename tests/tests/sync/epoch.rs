@@ -17,13 +17,11 @@ fn a_server_restored_from_a_backup_gets_a_new_epoch_and_phones_resend_what_it_la
     let app = relais_tests::app::spawn_app();
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let before = create_contact(&mut phone.device, author, AT, "Avant", "Sauvegarde", |_| {})
-        .expect("contact");
+    let before = create_contact(&mut phone.device, author, AT, "Avant", "Sauvegarde", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
     let backup = app.data_dir().join("backup.sqlite");
     relais_sync::backup::backup_to(&app.store, &backup).expect("backup");
-    let after = create_contact(&mut phone.device, author, AT, "Apres", "Sauvegarde", |_| {})
-        .expect("contact");
+    let after = create_contact(&mut phone.device, author, AT, "Apres", "Sauvegarde", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
 
     // Act: the server is restored from the backup; the phone syncs again.
@@ -33,17 +31,11 @@ fn a_server_restored_from_a_backup_gets_a_new_epoch_and_phones_resend_what_it_la
 
     // Assert: the restored server has both contacts again.
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            before.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", before.to_string()),
         1
     );
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            after.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", after.to_string()),
         1,
         "resent after the restore"
     );

@@ -16,15 +16,7 @@ fn an_erased_contact_leaves_every_table_and_every_phone_and_cannot_come_back() {
     })
     .expect("contact");
     let session = create_session(&mut a.device, author, AT, "Information").expect("session");
-    mark(
-        &mut a.device,
-        author,
-        session,
-        id,
-        AttendanceStatus::Present,
-        AT,
-    )
-    .expect("mark");
+    mark(&mut a.device, author, session, id, AttendanceStatus::Present, AT).expect("mark");
     a.sync_until_idle(10).expect("a syncs");
     stale.sync_until_idle(10).expect("stale syncs");
     set_field(&mut stale.device, id, "city", "Lyon").expect("an offline edit");
@@ -37,36 +29,17 @@ fn an_erased_contact_leaves_every_table_and_every_phone_and_cannot_come_back() {
     // Assert: in no table.
     for (sql, what) in [
         ("SELECT COUNT(*) FROM documents WHERE id = ?1", "documents"),
-        (
-            "SELECT COUNT(*) FROM log WHERE doc_id = ?1 AND kind != 'erase'",
-            "log",
-        ),
-        (
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            "contacts",
-        ),
-        (
-            "SELECT COUNT(*) FROM follow_ups WHERE doc_id = ?1",
-            "follow_ups",
-        ),
+        ("SELECT COUNT(*) FROM log WHERE doc_id = ?1 AND kind != 'erase'", "log"),
+        ("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", "contacts"),
+        ("SELECT COUNT(*) FROM follow_ups WHERE doc_id = ?1", "follow_ups"),
         (
             "SELECT COUNT(*) FROM contact_languages WHERE doc_id = ?1",
             "contact_languages",
         ),
-        (
-            "SELECT COUNT(*) FROM conflicts WHERE doc_id = ?1",
-            "conflicts",
-        ),
-        (
-            "SELECT COUNT(*) FROM attendance WHERE contact_id = ?1",
-            "attendance",
-        ),
+        ("SELECT COUNT(*) FROM conflicts WHERE doc_id = ?1", "conflicts"),
+        ("SELECT COUNT(*) FROM attendance WHERE contact_id = ?1", "attendance"),
     ] {
-        assert_eq!(
-            app.count(sql, id.to_string()),
-            0,
-            "{what} still holds the contact"
-        );
+        assert_eq!(app.count(sql, id.to_string()), 0, "{what} still holds the contact");
     }
 
     // A phone that syncs drops it.
@@ -76,22 +49,13 @@ fn an_erased_contact_leaves_every_table_and_every_phone_and_cannot_come_back() {
 
     // A stale phone pushing old changes gets `erased`, and nothing comes back.
     stale.sync_until_idle(10).expect("stale syncs");
-    assert!(
-        stale.device.heads(id).is_none(),
-        "the stale phone deleted its copy"
-    );
+    assert!(stale.device.heads(id).is_none(), "the stale phone deleted its copy");
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         0
     );
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", id.to_string()),
         0
     );
 
@@ -100,10 +64,7 @@ fn an_erased_contact_leaves_every_table_and_every_phone_and_cannot_come_back() {
         .write(relais_sync::projection::reproject_all)
         .expect("reproject");
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM attendance WHERE contact_id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM attendance WHERE contact_id = ?1", id.to_string()),
         0
     );
 }
@@ -113,8 +74,7 @@ fn a_push_to_an_erased_document_is_answered_erased() {
     let app = spawn_app();
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
+    let id = create_contact(&mut phone.device, author, AT, "Leila", "Haddad", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
     set_field(&mut phone.device, id, "city", "Lyon").expect("edit");
     app.store
@@ -127,15 +87,9 @@ fn a_push_to_an_erased_document_is_answered_erased() {
         .expect("answered");
     let answer = relais_sync::protocol::decode_response(&answer).expect("decodes");
 
+    assert_eq!(answer.results[0].status, relais_sync::protocol::DocStatus::Erased);
     assert_eq!(
-        answer.results[0].status,
-        relais_sync::protocol::DocStatus::Erased
-    );
-    assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         0
     );
 }

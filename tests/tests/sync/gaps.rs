@@ -10,8 +10,7 @@ fn a_change_whose_dependencies_are_missing_gets_need_and_converges_after_a_resen
     let app = spawn_app();
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Hawa", "Camara", |_| {}).expect("contact");
+    let id = create_contact(&mut phone.device, author, AT, "Hawa", "Camara", |_| {}).expect("contact");
     set_field(&mut phone.device, id, "city", "Lyon").expect("edit");
     let doc = phone.device.load(id).expect("loads");
     let changes = doc.get_changes(&[]);
@@ -34,19 +33,14 @@ fn a_change_whose_dependencies_are_missing_gets_need_and_converges_after_a_resen
     };
 
     // Act
-    let answer = phone
-        .post_sync(protocol::encode_request(&request))
-        .expect("answered");
+    let answer = phone.post_sync(protocol::encode_request(&request)).expect("answered");
     let answer = protocol::decode_response(&answer).expect("decodes");
 
     // Assert: nothing stored, `need` with the server's (empty) heads.
     assert_eq!(answer.results[0].status, DocStatus::Need);
     assert!(answer.results[0].heads.is_empty());
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM documents WHERE id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM documents WHERE id = ?1", id.to_string()),
         0
     );
     assert_eq!(
@@ -71,8 +65,7 @@ fn a_phone_restored_from_an_old_backup_resends_what_the_server_lacks() {
     let app = spawn_app();
     let mut phone = app.agent_phone("amina");
     let author = phone.author();
-    let id =
-        create_contact(&mut phone.device, author, AT, "Hawa", "Camara", |_| {}).expect("contact");
+    let id = create_contact(&mut phone.device, author, AT, "Hawa", "Camara", |_| {}).expect("contact");
     phone.sync_until_idle(10).expect("sync");
     set_field(&mut phone.device, id, "city", "Lyon").expect("edit");
 

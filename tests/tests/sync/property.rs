@@ -79,11 +79,7 @@ type Acked = Vec<(DocumentId, Vec<ChangeHash>)>;
 fn sync(phone: &mut Phone, fault: Fault, replay: &mut Option<Vec<u8>>, acked: &mut Acked) {
     let request = phone.device.next_request(1 << 20).expect("request");
     let body = protocol::encode_request(&request);
-    let sent: BTreeMap<_, _> = request
-        .push
-        .iter()
-        .map(|d| (d.id, d.heads.clone()))
-        .collect();
+    let sent: BTreeMap<_, _> = request.push.iter().map(|d| (d.id, d.heads.clone())).collect();
     let old = replay.replace(body.clone());
     let answer = match fault {
         Fault::Dropped => return,
@@ -124,13 +120,7 @@ fn run(phone_count: usize, ops: Vec<Op>) {
         .collect();
     // Each case works in its own session so that cases do not see each other's marks.
     let author = phones[0].author();
-    let session = create_session(
-        &mut phones[0].device,
-        author,
-        AT,
-        &format!("Session {case}"),
-    )
-    .expect("session");
+    let session = create_session(&mut phones[0].device, author, AT, &format!("Session {case}")).expect("session");
     let mut replays = vec![None; phone_count];
     let mut acked = Acked::new();
     let mut known: Vec<DocumentId> = Vec::new();
@@ -183,20 +173,10 @@ fn run(phone_count: usize, ops: Vec<Op>) {
                         AttendanceStatus::Absent
                     };
                     let contact = known[contact % known.len()];
-                    mark(
-                        &mut phones[phone].device,
-                        author,
-                        session,
-                        contact,
-                        status,
-                        AT,
-                    )
-                    .expect("mark");
+                    mark(&mut phones[phone].device, author, session, contact, status, AT).expect("mark");
                 }
             }
-            Op::Sync { phone, fault } => {
-                sync(&mut phones[phone], fault, &mut replays[phone], &mut acked)
-            }
+            Op::Sync { phone, fault } => sync(&mut phones[phone], fault, &mut replays[phone], &mut acked),
         }
     }
 
@@ -211,9 +191,7 @@ fn run(phone_count: usize, ops: Vec<Op>) {
     let mut ids = known.clone();
     ids.push(session);
     for id in ids {
-        let server = app
-            .server_heads(id)
-            .expect("the server holds every document");
+        let server = app.server_heads(id).expect("the server holds every document");
         let reference = content(&phones[0].device.load(id).expect("phone 0 holds it"));
         for phone in &phones {
             assert_eq!(

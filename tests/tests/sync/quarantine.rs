@@ -21,11 +21,7 @@ fn an_invalid_document_is_kept_not_projected_and_the_phone_is_told_why() {
     phone.sync_until_idle(10).expect("sync");
 
     // Assert
-    let reason = phone
-        .device
-        .quarantined
-        .get(&id)
-        .expect("the phone was told");
+    let reason = phone.device.quarantined.get(&id).expect("the phone was told");
     assert!(reason.contains("nationality"), "{reason}");
     assert_eq!(
         app.count(
@@ -35,10 +31,7 @@ fn an_invalid_document_is_kept_not_projected_and_the_phone_is_told_why() {
         1
     );
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", id.to_string()),
         0
     );
     assert_eq!(phone.device.pending(), 0, "kept: nothing left to send");
@@ -62,8 +55,7 @@ fn a_document_claiming_another_agency_inside_is_quarantined() {
     let mut phone = app.agent_phone("amina");
     let mut author = phone.author();
     author.agency = app.other_agency;
-    let id =
-        create_contact(&mut phone.device, author, AT, "Ali", "Nasser", |_| {}).expect("created");
+    let id = create_contact(&mut phone.device, author, AT, "Ali", "Nasser", |_| {}).expect("created");
 
     phone.sync_until_idle(10).expect("sync");
 
@@ -73,18 +65,15 @@ fn a_document_claiming_another_agency_inside_is_quarantined() {
         .get(&id)
         .is_some_and(|r| r.contains("agency_id")));
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM contacts WHERE doc_id = ?1",
-            id.to_string()
-        ),
+        app.count("SELECT COUNT(*) FROM contacts WHERE doc_id = ?1", id.to_string()),
         0
     );
     let scoped = app.store.read(move |c| {
-        Ok(c.query_row(
-            "SELECT agency_id FROM documents WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get::<_, String>(0),
-        )?)
+        Ok(
+            c.query_row("SELECT agency_id FROM documents WHERE id = ?1", [id.to_string()], |r| {
+                r.get::<_, String>(0)
+            })?,
+        )
     });
     assert_eq!(
         scoped.expect("stored"),

@@ -23,15 +23,7 @@ fn seed(app: &TestApp, n: usize) {
     let mut made = 0;
     while made < n {
         for _ in 0..1000.min(n - made) {
-            create_contact(
-                &mut device,
-                author,
-                AT,
-                &format!("Personne{made}"),
-                "Seed",
-                |_| {},
-            )
-            .expect("contact");
+            create_contact(&mut device, author, AT, &format!("Personne{made}"), "Seed", |_| {}).expect("contact");
             made += 1;
         }
         loop {
@@ -63,8 +55,7 @@ fn five_edit_sync_bytes(n: usize) -> (u64, u64) {
     phone.sync_once().expect("one round trip");
     assert!(phone.device.is_idle(), "one request was enough");
     let requests = phone.traffic.requests - before.requests;
-    let bytes =
-        phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
+    let bytes = phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM contacts WHERE city LIKE ?1",
@@ -100,8 +91,7 @@ fn an_up_to_date_phone_with_nothing_to_send_syncs_in_one_small_round_trip() {
 
     assert_eq!(phone.traffic.requests - before.requests, 1);
     assert!(phone.device.is_idle());
-    let bytes =
-        phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
+    let bytes = phone.traffic.bytes_up + phone.traffic.bytes_down - before.bytes_up - before.bytes_down;
     assert!(bytes < 200, "an idle sync costs {bytes} bytes");
 }
 
@@ -116,10 +106,7 @@ fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
     phone.sync_once().expect("page 1");
     phone.sync_once().expect("page 2");
     let kept = phone.device.len();
-    assert!(
-        kept > 0 && kept < 600,
-        "paged: {kept} documents after two pages"
-    );
+    assert!(kept > 0 && kept < 600, "paged: {kept} documents after two pages");
     let request = phone.device.next_request(16 << 10).expect("page 3 request");
     drop(request);
     phone.device.abandon_request();

@@ -1,0 +1,26 @@
+/**
+ * Automerge without its WASM bundled in JavaScript: the `.wasm` file is a
+ * separate, cached asset, compiled while the list (served from the local
+ * index) is already on screen. Call {@link initAutomerge} once at start;
+ * {@link automergeReady} resolves when documents can be opened.
+ */
+import * as A from "@automerge/automerge/slim";
+
+export { A };
+
+let resolveReady: () => void = () => undefined;
+let rejectReady: (e: unknown) => void = () => undefined;
+export const automergeReady: Promise<void> = new Promise((resolve, reject) => {
+  resolveReady = resolve;
+  rejectReady = reject;
+});
+let started = false;
+
+/** Compiles the WASM from a URL (the app) or bytes (the tests). */
+export function initAutomerge(source: string | Uint8Array): Promise<void> {
+  if (!started) {
+    started = true;
+    A.initializeWasm(source).then(resolveReady, rejectReady);
+  }
+  return automergeReady;
+}

@@ -1,0 +1,235 @@
+/**
+ * The encrypted store: every document, every bucket of the local index and
+ * the account and sync state are sealed with the PIN key before they reach
+ * the backend. The index lives decrypted in memory while unlocked, so lists
+ * and search never open a document.
+ *
+ * Writes go through {@link Vault.mutate}: one at a time (an async lock),
+ * prepared against the current state, then sealed and written in one
+ * backend batch; the in-memory index changes only after the batch is durable.
+ */
+import { checkVerifier, decrypt, deriveKey, encrypt, makeVerifier, newKeyParams, type KeyParams } from "./crypto";
+import { StoreName, type StorageBackend, type Write } from "./backend";
+import type { IndexEntry } from "./types";
+import { bytesToHex, hexToBytes } from "../bytes";
+
+const BUCKETS = 64;
+const ConfigKey = { KeyParams: "key-params", Verifier: "pin-verifier" } as const;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function bucketOf(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return `b${(h % BUCKETS).toString().padStart(2, "0")}`;
+}
+
+function toJsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+function fromJsonBytes(bytes: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(bytes));
+}
+
+/** Reads a plain (unsealed) setting. */
+export async function readConfig(backend: StorageBackend, key: string): Promise<string | undefined> {
+  const bytes = await backend.get(StoreName.Config, key);
+  return bytes ? decoder.decode(bytes) : undefined;
+}
+
+export async function writeConfig(backend: StorageBackend, key: string, value: string): Promise<void> {
+  await backend.write([{ op: "put", store: StoreName.Config, key, value: encoder.encode(value) }]);
+}
+
+/** Whether a PIN was set on this device (a vault exists). */
+export async function hasVault(backend: StorageBackend): Promise<boolean> {
+  return (await backend.get(StoreName.Config, ConfigKey.KeyParams)) !== undefined;
+}
+
+/** The pending writes of one {@link Vault.mutate} call. */
+export class VaultTx {
+  private readonly docs = new Map<string, Uint8Array | null>();
+  private readonly entries = new Map<string, IndexEntry | null>();
+  private readonly meta = new Map<string, unknown>();
+
+  constructor(private readonly vault: Vault) {}
+
+  /** The entry as it will be after this transaction. */
+  entry(id: string): IndexEntry | undefined {
+    if (this.entries.has(id)) return this.entries.get(id) ?? undefined;
+    return this.vault.entry(id);
+  }
+
+  async docBytes(id: string): Promise<Uint8Array | undefined> {
+    if (this.docs.has(id)) return this.docs.get(id) ?? undefined;
+    return this.vault.docBytes(id);
+  }
+
+  putDoc(entry: IndexEntry, bytes: Uint8Array): void {
+    this.docs.set(entry.id, bytes);
+    this.entries.set(entry.id, entry);
+  }
+
+  putEntry(entry: IndexEntry): void {
+    this.entries.set(entry.id, entry);
+  }
+
+  deleteDoc(id: string): void {
+    this.docs.set(id, null);
+    this.entries.set(id, null);
+  }
+
+  putMeta(key: string, value: unknown): void {
+    this.meta.set(key, value);
+  }
+
+  /** @internal */
+  pending(): {
+    docs: ReadonlyMap<string, Uint8Array | null>;
+    entries: ReadonlyMap<string, IndexEntry | null>;
+    meta: ReadonlyMap<string, unknown>;
+  } {
+    return { docs: this.docs, entries: this.entries, meta: this.meta };
+  }
+}
+
+export class Vault {
+  private index = new Map<string, IndexEntry>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    readonly backend: StorageBackend,
+    private readonly key: CryptoKey,
+  ) {}
+
+  /** Sets a new PIN over an empty store. */
+  static async create(backend: StorageBackend, pin: string): Promise<Vault> {
+    const params = newKeyParams();
+    const key = await deriveKey(pin, params);
+    const verifier = await makeVerifier(key);
+    await backend.write([
+      {
+        op: "put",
+        store: StoreName.Config,
+        key: ConfigKey.KeyParams,
+        value: toJsonBytes({ salt: bytesToHex(params.salt), iterations: params.iterations }),
+      },
+      { op: "put", store: StoreName.Config, key: ConfigKey.Verifier, value: verifier },
+    ]);
+    return new Vault(backend, key);
+  }
+
+  /** Opens the store with the PIN; undefined when the PIN is wrong. */
+  static async unlock(backend: StorageBackend, pin: string): Promise<Vault | undefined> {
+    const paramBytes = await backend.get(StoreName.Config, ConfigKey.KeyParams);
+    const verifier = await backend.get(StoreName.Config, ConfigKey.Verifier);
+    if (!paramBytes || !verifier) throw new Error("no PIN was set on this device");
+    const raw = fromJsonBytes(paramBytes) as { salt: string; iterations: number };
+    const params: KeyParams = { salt: hexToBytes(raw.salt), iterations: raw.iterations };
+    const key = await deriveKey(pin, params);
+    if (!(await checkVerifier(key, verifier))) return undefined;
+    const vault = new Vault(backend, key);
+    await vault.loadIndex();
+    return vault;
+  }
+
+  private async loadIndex(): Promise<void> {
+    const buckets = await this.backend.entries(StoreName.Index);
+    const opened = await Promise.all(buckets.map(([, sealed]) => decrypt(this.key, sealed)));
+    const index = new Map<string, IndexEntry>();
+    for (const plain of opened) {
+      for (const entry of fromJsonBytes(plain) as IndexEntry[]) index.set(entry.id, entry);
+    }
+    this.index = index;
+  }
+
+  entries(): IterableIterator<IndexEntry> {
+    return this.index.values();
+  }
+
+  entry(id: string): IndexEntry | undefined {
+    return this.index.get(id);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Called after every committed change. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async docBytes(id: string): Promise<Uint8Array | undefined> {
+    const sealed = await this.backend.get(StoreName.Docs, id);
+    return sealed ? decrypt(this.key, sealed) : undefined;
+  }
+
+  async readMeta<T>(key: string): Promise<T | undefined> {
+    const sealed = await this.backend.get(StoreName.Meta, key);
+    return sealed ? (fromJsonBytes(await decrypt(this.key, sealed)) as T) : undefined;
+  }
+
+  /**
+   * Runs `prepare` alone (no other mutation interleaves), then writes what it
+   * staged in one atomic batch. Resolves after the batch is durable.
+   */
+  mutate<T>(prepare: (tx: VaultTx) => Promise<T> | T): Promise<T> {
+    const run = this.lock.then(async () => {
+      const tx = new VaultTx(this);
+      const result = await prepare(tx);
+      await this.commit(tx);
+      return result;
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(tx: VaultTx): Promise<void> {
+    const { docs, entries, meta } = tx.pending();
+    if (docs.size === 0 && entries.size === 0 && meta.size === 0) return;
+    const next = new Map(this.index);
+    const touched = new Set<string>();
+    for (const [id, entry] of entries) {
+      if (entry) next.set(id, entry);
+      else next.delete(id);
+      touched.add(bucketOf(id));
+    }
+    const writes: Write[] = [];
+    const sealedDocs = await Promise.all(
+      [...docs].map(async ([id, bytes]): Promise<Write> =>
+        bytes
+          ? { op: "put", store: StoreName.Docs, key: id, value: await encrypt(this.key, bytes) }
+          : { op: "delete", store: StoreName.Docs, key: id },
+      ),
+    );
+    writes.push(...sealedDocs);
+    const byBucket = new Map<string, IndexEntry[]>([...touched].map((b) => [b, []]));
+    for (const entry of next.values()) byBucket.get(bucketOf(entry.id))?.push(entry);
+    for (const [bucket, list] of byBucket) {
+      writes.push(
+        list.length === 0
+          ? { op: "delete", store: StoreName.Index, key: bucket }
+          : { op: "put", store: StoreName.Index, key: bucket, value: await encrypt(this.key, toJsonBytes(list)) },
+      );
+    }
+    for (const [key, value] of meta) {
+      writes.push({ op: "put", store: StoreName.Meta, key, value: await encrypt(this.key, toJsonBytes(value)) });
+    }
+    await this.backend.write(writes);
+    this.index = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Deletes everything on this device, PIN included. */
+  async wipe(): Promise<void> {
+    await this.lock.catch(() => undefined);
+    await this.backend.clear();
+    this.index = new Map();
+    for (const listener of this.listeners) listener();
+  }
+}
