@@ -13,6 +13,9 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
     set_pragmas(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    // The writer keeps the hot pages of the log and documents (16 MB); readers
+    // use SQLite's default (2 MB each), so memory stays bounded.
+    conn.pragma_update(None, "cache_size", -16_000)?;
     migrate(&mut conn)?;
     Ok(conn)
 }
@@ -34,7 +37,6 @@ fn set_pragmas(conn: &Connection) -> Result<(), StoreError> {
     // Acknowledged means on disk: FULL syncs the WAL at every commit.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "cache_size", -16_000)?;
     Ok(())
 }
 
