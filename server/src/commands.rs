@@ -11,18 +11,53 @@ use relais_sync::{erase, projection, Store};
 use crate::cli::{AgencyAction, DataArgs, DeviceAction, UserAction};
 use crate::clock;
 
-fn open(data: &DataArgs) -> anyhow::Result<Store> {
+/// Open the existing database of a data folder (a typo in `--data` must not
+/// create an empty one and report success).
+fn open(data: &DataArgs) -> anyhow::Result<ClosingStore> {
+    let path = data.data.join("relais.sqlite");
+    if !path.exists() {
+        bail!(
+            "no database at {}: check --data (or RELAIS_DATA); `relais serve` or `relais agency add` creates one",
+            path.display()
+        );
+    }
+    Store::open(&path)
+        .map(ClosingStore)
+        .with_context(|| format!("cannot open the database {}", path.display()))
+}
+
+/// A store closed when the command ends, so that its write-ahead log is
+/// checkpointed into `relais.sqlite` before the process exits.
+struct ClosingStore(Store);
+
+impl std::ops::Deref for ClosingStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl Drop for ClosingStore {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Open the database of a data folder, creating both if needed (first setup).
+fn open_or_create(data: &DataArgs) -> anyhow::Result<ClosingStore> {
     std::fs::create_dir_all(&data.data)
         .with_context(|| format!("cannot create the data folder {}", data.data.display()))?;
     let path = data.data.join("relais.sqlite");
-    Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))
+    Store::open(&path)
+        .map(ClosingStore)
+        .with_context(|| format!("cannot open the database {}", path.display()))
 }
 
 /// `relais agency …`
 pub fn agency(action: AgencyAction) -> anyhow::Result<()> {
     match action {
         AgencyAction::Add { data, name } => {
-            let store = open(&data)?;
+            let store = open_or_create(&data)?;
             let id = store
                 .write(move |conn| accounts::create_agency(conn, &name, &clock::now()))
                 .context("cannot create the agency")?;

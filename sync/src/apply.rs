@@ -98,11 +98,10 @@ fn push_fingerprint(push: &[PushDoc]) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-fn stored_answer(
-    tx: &Transaction,
-    who: &DeviceAuth,
-    batch: BatchId,
-) -> Result<Option<(Vec<DocResult>, Vec<u8>)>, StoreError> {
+/// A stored batch answer and the fingerprint of the push it answered.
+type StoredAnswer = (Vec<DocResult>, Vec<u8>);
+
+fn stored_answer(tx: &Transaction, who: &DeviceAuth, batch: BatchId) -> Result<Option<StoredAnswer>, StoreError> {
     let row: Option<(Vec<u8>, Vec<u8>)> = tx
         .query_row(
             "SELECT answer, push_hash FROM batches WHERE device_id = ?1 AND batch_id = ?2",

@@ -30,6 +30,7 @@ pub struct Store {
 struct Inner {
     path: PathBuf,
     writer: Mutex<Option<mpsc::Sender<Job>>>,
+    writer_thread: Mutex<Option<thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -39,7 +40,7 @@ impl Store {
         let mut conn = open_writer(path)?;
         crate::meta::ensure_epoch(&mut conn)?;
         let (sender, receiver) = mpsc::channel::<Job>();
-        thread::Builder::new()
+        let writer_thread = thread::Builder::new()
             .name("relais-writer".into())
             .spawn(move || {
                 for job in receiver {
@@ -58,6 +59,7 @@ impl Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(Some(sender)),
+                writer_thread: Mutex::new(Some(writer_thread)),
                 readers: Mutex::new(Vec::new()),
             }),
         })
@@ -106,10 +108,20 @@ impl Store {
         result
     }
 
-    /// Stop accepting writes; the writer thread ends once queued jobs are done.
+    /// Stop accepting writes and wait until queued jobs are done and the
+    /// writer's connection is closed (which checkpoints the write-ahead log).
     pub fn close(&self) {
         if let Ok(mut writer) = self.inner.writer.lock() {
             writer.take();
+        }
+        let handle = self.inner.writer_thread.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = handle {
+            if handle.thread().id() != thread::current().id() {
+                let _ = handle.join();
+            }
+        }
+        if let Ok(mut readers) = self.inner.readers.lock() {
+            readers.clear();
         }
     }
 }

@@ -116,7 +116,7 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
                 let mut step = 0usize;
                 while !stop.load(Ordering::SeqCst) {
                     step += 1;
-                    if step % 3 == 0 && !mine.is_empty() {
+                    if step.is_multiple_of(3) && !mine.is_empty() {
                         let id = mine[step % mine.len()];
                         set_field(&mut phone.device, id, "city", &format!("Ville {i}-{step}")).expect("edit");
                     } else {

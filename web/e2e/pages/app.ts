@@ -125,7 +125,7 @@ export class ContactsPage {
   }
 
   async search(query: string): Promise<void> {
-    await this.page.getByRole("searchbox", { name: /Chercher/ }).fill(query);
+    await this.page.getByRole("searchbox", { name: "Chercher un nom, un téléphone, un quartier" }).fill(query);
   }
 
   results(): Locator {
@@ -133,6 +133,7 @@ export class ContactsPage {
   }
 
   async openContact(name: string): Promise<ContactDetailPage> {
+    await this.open();
     await this.search(name);
     await this.results().filter({ hasText: name }).first().click();
     return new ContactDetailPage(this.page);

@@ -2,6 +2,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useI18n, type MessageKey } from "../../i18n";
 import { useEntries } from "../hooks";
 import { Screen } from "../components/Screen";
+import { Meta } from "../components/Meta";
 import type { ContactSummary, IndexEntry } from "../../store/types";
 import { searchContacts, sortByName } from "../search";
 
@@ -46,9 +47,7 @@ export function ContactsScreen() {
           <li key={e.id}>
             <a class="list__item" href={`#/contacts/${e.id}`}>
               <span class="list__title">{e.summary.name}</span>
-              <span class="list__meta">
-                {[e.summary.phone, e.summary.neighbourhood || e.summary.city, e.summary.stage ? t(`stage.${e.summary.stage}` as MessageKey) : ""].filter((s) => s !== "").join(" · ")}
-              </span>
+              <Meta parts={[e.summary.phone, e.summary.neighbourhood || e.summary.city, e.summary.stage ? t(`stage.${e.summary.stage}` as MessageKey) : ""]} />
               {e.summary.conflicts > 0 ? <span class="badge">{t("contacts.conflict")}</span> : null}
               {e.sync.dirty ? <span class="dot-pending" aria-hidden="true" /> : null}
             </a>

@@ -2,6 +2,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useI18n, type MessageKey } from "../../i18n";
 import { useDoc, useEntries, useFlash, useSession } from "../hooks";
 import { Screen } from "../components/Screen";
+import { Meta } from "../components/Meta";
 import { Choice, TextInput } from "../components/Field";
 import { hashFlag } from "../router";
 import { markAttendance, readMarks, sessionToForm, type SessionDoc } from "../../model/session";
@@ -76,7 +77,7 @@ function RollCall({ id, doc }: { readonly id: string; readonly doc: A.Doc<Sessio
           <li key={c.id} class="roll" data-contact={c.id}>
             <span class="roll__name">
               <span class="list__title">{c.summary.name}</span>
-              <span class="list__meta">{[c.summary.phone, c.summary.neighbourhood].filter((s) => s).join(" · ")}</span>
+              <Meta parts={[c.summary.phone, c.summary.neighbourhood]} />
             </span>
             <span class="roll__buttons">
               <button type="button" class={`mark mark--present${marks[c.id] === AttendanceStatus.Present ? " mark--on" : ""}`} aria-pressed={marks[c.id] === AttendanceStatus.Present ? "true" : "false"} onClick={() => void mark(c.id, AttendanceStatus.Present)}>

@@ -2,6 +2,7 @@ import { useMemo } from "preact/hooks";
 import { useI18n, type MessageKey } from "../../i18n";
 import { useEntries } from "../hooks";
 import { Screen } from "../components/Screen";
+import { Meta } from "../components/Meta";
 import type { IndexEntry, SessionSummary } from "../../store/types";
 
 type SessionEntry = IndexEntry & { summary: SessionSummary };
@@ -26,11 +27,7 @@ export function SessionsScreen() {
           <span class="list__title" dir="auto">
             {s.summary.topic}
           </span>
-          <span class="list__meta">
-            {[s.summary.sessionKind ? t(`sessionKind.${s.summary.sessionKind}` as MessageKey) : "", i18n.dateTime(s.summary.startsAt), s.summary.place, i18n.plural("sessions.present", present)]
-              .filter((x) => x !== "")
-              .join(" · ")}
-          </span>
+          <Meta parts={[s.summary.sessionKind ? t(`sessionKind.${s.summary.sessionKind}` as MessageKey) : "", i18n.dateTime(s.summary.startsAt), s.summary.place, i18n.plural("sessions.present", present)]} />
           {s.sync.dirty ? <span class="dot-pending" aria-hidden="true" /> : null}
         </a>
       </li>
