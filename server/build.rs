@@ -5,6 +5,10 @@
 //!   it is built first with `npm ci` (if needed) and `npm run build`.
 //! - `RELAIS_SKIP_WEB=1` embeds nothing: the server then answers `/` with a
 //!   page saying the app was not built (the API works as usual).
+//!
+//! Text and WASM files are also embedded brotli-compressed (quality 11, done
+//! once here), so a phone's first load stays small without compressing on
+//! every request.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,19 +42,50 @@ fn main() {
         println!("cargo:rerun-if-changed={}", web.join("dist").display());
     }
     files.sort();
-    let mut out = String::from("/// The built app: (path, bytes).\npub static ASSETS: &[(&str, &[u8])] = &[\n");
-    for (relative, absolute) in &files {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let mut out = String::from(
+        "/// The built app: (path, bytes, brotli-compressed bytes when worth it).\n\
+         pub static ASSETS: &[(&str, &[u8], Option<&[u8]>)] = &[\n",
+    );
+    for (index, (relative, absolute)) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", absolute.display());
+        let compressed = match compress(absolute, &out_dir.join(format!("asset-{index}.br"))) {
+            Some(path) => format!("Some(include_bytes!({:?}))", path.display().to_string()),
+            None => "None".to_string(),
+        };
         writeln!(
             out,
-            "    ({relative:?}, include_bytes!({:?})),",
+            "    ({relative:?}, include_bytes!({:?}), {compressed}),",
             absolute.display().to_string()
         )
         .expect("write to a String");
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("web_assets.rs");
-    std::fs::write(target, out).expect("write the asset table");
+    std::fs::write(out_dir.join("web_assets.rs"), out).expect("write the asset table");
+}
+
+/// Brotli-compress a text or WASM file into `target` when it saves at least a tenth.
+fn compress(source: &Path, target: &Path) -> Option<PathBuf> {
+    let ext = source.extension()?.to_str()?;
+    if !matches!(
+        ext,
+        "html" | "js" | "mjs" | "css" | "json" | "webmanifest" | "wasm" | "svg" | "txt"
+    ) {
+        return None;
+    }
+    let bytes = std::fs::read(source).ok()?;
+    let mut compressed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut compressed, &params).ok()?;
+    if compressed.len() * 10 > bytes.len() * 9 {
+        return None;
+    }
+    std::fs::write(target, compressed).ok()?;
+    Some(target.to_path_buf())
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

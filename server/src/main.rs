@@ -51,7 +51,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .context("demo seeding stopped")??;
             demo::print_logins(&logins, app.port());
         }
-        tracing::info!(port = app.port(), data = %settings.data_dir.display(), "relais is listening");
+        tracing::info!(
+            port = app.port(),
+            data = %settings.data_dir.display(),
+            app = relais_server::routes::app::is_embedded(),
+            "relais is listening"
+        );
         app.run_until_stopped()
             .await
             .context("the server stopped with an error")

@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# Runs the browser tests on this machine: the relais server (demo data) on a
-# free port, the built app served by `vite preview` with /api proxied to it,
-# then Playwright against the preview. Needs: cargo build -p relais, npm run
-# build, and Debian's chromium (apt-get install -y chromium).
+# Runs the browser tests against the real thing: the `relais` binary, with
+# this app embedded, serving the demo agency on a free loopback port.
+# Needs: npm run build, then cargo build -p relais (which embeds dist/), and
+# Debian's chromium (apt-get install -y chromium, or set CHROMIUM_PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RELAIS_BIN="${RELAIS_BIN:-../target/debug/relais}"
+[ -x "$RELAIS_BIN" ] || { echo "e2e: $RELAIS_BIN is missing: run cargo build -p relais first" >&2; exit 1; }
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "e2e: no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: apt-get install -y chromium" >&2; exit 1; }
 DATA="$(mktemp -d)"
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-API_PORT="$(free_port)"
-WEB_PORT="$(free_port)"
-"$RELAIS_BIN" serve --demo --data "$DATA" --bind "127.0.0.1:$API_PORT" >"$DATA/server.log" 2>&1 &
+PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+"$RELAIS_BIN" serve --demo --data "$DATA" --bind "127.0.0.1:$PORT" >"$DATA/server.log" 2>&1 &
 SERVER=$!
-RELAIS_URL="http://127.0.0.1:$API_PORT" npx vite preview --port "$WEB_PORT" --strictPort --host 127.0.0.1 >"$DATA/preview.log" 2>&1 &
-PREVIEW=$!
-cleanup() { kill "$SERVER" "$PREVIEW" 2>/dev/null || true; wait "$SERVER" "$PREVIEW" 2>/dev/null || true; }
+cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
-for _ in $(seq 1 300); do
-  if curl -fsS "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null 2>&1; then break; fi
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null || { echo "the server or the preview did not start"; cat "$DATA"/*.log; exit 1; }
-export RELAIS_BIN RELAIS_DATA="$DATA"
-BASE_URL="http://127.0.0.1:$WEB_PORT" npx playwright test "$@"
+node -e '
+  const url = process.argv[1];
+  const deadline = Date.now() + 120000;
+  const poll = () => fetch(url).then(r => { if (!r.ok) throw 0; }).catch(() => {
+    if (Date.now() > deadline) { console.error("the server did not become healthy"); process.exit(1); }
+    return new Promise(r => setTimeout(r, 200)).then(poll);
+  });
+  poll();
+' "http://127.0.0.1:$PORT/healthz" || { cat "$DATA/server.log"; exit 1; }
+curl -fsS "http://127.0.0.1:$PORT/" | grep -q 'id="app"\|<script' || { echo "e2e: the binary does not carry the app: run npm run build, then cargo build -p relais" >&2; exit 1; }
+BASE_URL="http://127.0.0.1:$PORT" npx playwright test "$@" || { echo "--- server log"; tail -50 "$DATA/server.log"; exit 1; }

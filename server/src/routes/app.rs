@@ -7,11 +7,24 @@ include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 
 /// Whether the binary carries the app.
 pub fn is_embedded() -> bool {
-    ASSETS.iter().any(|(path, _)| *path == "index.html")
+    ASSETS.iter().any(|(path, _, _)| *path == "index.html")
 }
 
-fn find(path: &str) -> Option<&'static [u8]> {
-    ASSETS.iter().find(|(p, _)| *p == path).map(|(_, bytes)| *bytes)
+/// A file of the app: its bytes and, when smaller, its brotli form.
+type Asset = (&'static [u8], Option<&'static [u8]>);
+
+fn find(path: &str) -> Option<Asset> {
+    ASSETS
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, bytes, br)| (*bytes, *br))
+}
+
+fn accepts_brotli(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("br")))
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -41,10 +54,10 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
             .json(serde_json::json!({ "error": "not_found", "message": "no such endpoint" }));
     }
     let path = if path.is_empty() { "index.html" } else { path };
-    let (path, bytes) = match find(path) {
-        Some(bytes) => (path, bytes),
+    let (path, (bytes, brotli)) = match find(path) {
+        Some(asset) => (path, asset),
         None if !path.contains('.') || path == "index.html" => match find("index.html") {
-            Some(bytes) => ("index.html", bytes),
+            Some(asset) => ("index.html", asset),
             None => return not_built(),
         },
         None => {
@@ -58,10 +71,17 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
     } else {
         "no-cache"
     };
-    HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(content_type(path))
         .insert_header((header::CACHE_CONTROL, cache))
-        .body(bytes)
+        .insert_header((header::VARY, "Accept-Encoding"));
+    match brotli {
+        Some(compressed) if accepts_brotli(&req) => response
+            .insert_header((header::CONTENT_ENCODING, "br"))
+            .body(compressed),
+        _ => response.body(bytes),
+    }
 }
 
 fn not_built() -> HttpResponse {

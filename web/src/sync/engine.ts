@@ -263,7 +263,7 @@ export class SyncEngine {
       A.free(doc);
       return false;
     }
-    const type = entry?.type ?? recordTypeOf(doc);
+    const type = entry?.type ?? item.type ?? recordTypeOf(doc);
     if (!type) {
       A.free(doc);
       return false;

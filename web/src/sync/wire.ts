@@ -4,7 +4,7 @@
  */
 import { encodeCbor, decodeCbor, type CborValue } from "./cbor";
 import { bytesToHex, bytesToUuid, hexToBytes, uuidToBytes } from "../bytes";
-import type { RecordType } from "../model/vocabulary";
+import { RecordType as RecordTypes, isOneOf, type RecordType } from "../model/vocabulary";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -55,6 +55,8 @@ export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
 export interface PullItem {
   readonly id: string;
   readonly kind: ItemKind;
+  /** The record type, when the server sends it (absent for `erased`). */
+  readonly type?: RecordType;
   readonly data: readonly Uint8Array[];
 }
 
@@ -163,7 +165,9 @@ export function decodeResponse(body: Uint8Array): SyncResponse {
         if (!KINDS.includes(kind)) throw new WireError(`pull.items[${i}].kind: unknown kind ${kind}`);
         const data = list(item["data"], `pull.items[${i}].data`).map((d, j) => bytes(d, `pull.items[${i}].data[${j}]`));
         if (kind === ItemKind.Snapshot && data.length === 0) throw new WireError(`pull.items[${i}].data: a snapshot item carries no data`);
-        return { id: bytesToUuid(bytes(item["id"], `pull.items[${i}].id`, 16)), kind: kind as ItemKind, data };
+        const type = item["type"];
+        const parsed: PullItem = { id: bytesToUuid(bytes(item["id"], `pull.items[${i}].id`, 16)), kind: kind as ItemKind, data };
+        return isOneOf(RecordTypes, type) ? { ...parsed, type } : parsed;
       }),
       cursor: uint(p["cursor"], "pull.cursor"),
       snapshot: optionalUint(p["snapshot"], "pull.snapshot"),
@@ -215,7 +219,11 @@ export function encodeResponse(response: SyncResponse): Uint8Array {
   };
   if (response.pull) {
     const page: CborMap = {
-      items: response.pull.items.map((item) => ({ id: uuidToBytes(item.id), kind: item.kind, data: [...item.data] })),
+      items: response.pull.items.map((item) => {
+        const out: CborMap = { id: uuidToBytes(item.id), kind: item.kind, data: [...item.data] };
+        if (item.type) out["type"] = item.type;
+        return out;
+      }),
       cursor: response.pull.cursor,
     };
     if (response.pull.snapshot !== null) page["snapshot"] = response.pull.snapshot;
