@@ -44,8 +44,8 @@ fn main() {
     files.sort();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut out = String::from(
-        "/// The built app: (path, bytes, brotli-compressed bytes when worth it).\n\
-         pub static ASSETS: &[(&str, &[u8], Option<&[u8]>)] = &[\n",
+        "/// The built app, one entry per file.\n\
+         pub static ASSETS: &[EmbeddedFile] = &[\n",
     );
     for (index, (relative, absolute)) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", absolute.display());
@@ -53,10 +53,10 @@ fn main() {
             Some(path) => format!("Some(include_bytes!({:?}))", path.display().to_string()),
             None => "None".to_string(),
         };
+        let bytes = format!("include_bytes!({:?})", absolute.display().to_string());
         writeln!(
             out,
-            "    ({relative:?}, include_bytes!({:?}), {compressed}),",
-            absolute.display().to_string()
+            "    EmbeddedFile {{ path: {relative:?}, bytes: {bytes}, brotli: {compressed} }},"
         )
         .expect("write to a String");
     }

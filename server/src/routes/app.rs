@@ -3,11 +3,22 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
+/// A file of the built app.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    /// Path below the app's root, e.g. `assets/index-1a2b.js`.
+    pub path: &'static str,
+    /// The file as built.
+    pub bytes: &'static [u8],
+    /// Its brotli form, when that is worth sending.
+    pub brotli: Option<&'static [u8]>,
+}
+
 include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 
 /// Whether the binary carries the app.
 pub fn is_embedded() -> bool {
-    ASSETS.iter().any(|(path, _, _)| *path == "index.html")
+    ASSETS.iter().any(|file| file.path == "index.html")
 }
 
 /// A file of the app: its bytes and, when smaller, its brotli form.
@@ -16,8 +27,8 @@ type Asset = (&'static [u8], Option<&'static [u8]>);
 fn find(path: &str) -> Option<Asset> {
     ASSETS
         .iter()
-        .find(|(p, _, _)| *p == path)
-        .map(|(_, bytes, br)| (*bytes, *br))
+        .find(|file| file.path == path)
+        .map(|file| (file.bytes, file.brotli))
 }
 
 fn accepts_brotli(req: &HttpRequest) -> bool {
