@@ -44,15 +44,14 @@ password="bench-password"
 if [ "$quick" = 1 ]; then
     day_existing=200; day_devices=5; day_contacts=5; day_edits=3; day_marks=3
     ingest_devices=4; ingest_each=250          # 1,000 documents
-    grow_devices=4; grow_each=1000             # to 5,000 documents
+    grow_each=1000                             # to 5,000 documents
 else
     day_existing=2000; day_devices=30; day_contacts=40; day_edits=20; day_marks=30
     ingest_devices=10; ingest_each=1000        # 10,000 documents
-    grow_devices=90; grow_each=1000            # to 100,000 documents
+    grow_each=9000                             # to 100,000 documents
 fi
-# Pushes in flight at once in the ingest runs: the same at every size, so that
-# memory is compared at equal concurrency.
-ingest_concurrency=10
+# The growth to 100k uses as many devices (pushes in flight at once) as the
+# first 10k, so that memory is compared at equal concurrency.
 
 work="$(mktemp -d -t relais-bench.XXXXXX)"
 [ -n "$out" ] || out="$work/reports"
@@ -103,12 +102,14 @@ simulate() {
     jq -r '"   \(.scenario): converged \(.converged)"' "$out/$name.json"
 }
 
-# memory NAME: the server's peak and current RSS (MiB) since it started.
-memory() {
-    awk '/^VmHWM|^VmRSS/ { printf "%s %.1f\n", $1, $2 / 1024 }' "/proc/$server_pid/status" \
-        | jq -Rn '[inputs | split(" ") | {(.[0] | rtrimstr(":")): (.[1] | tonumber)}] | add' \
-        >"$out/$1.json"
-}
+# The machine, the code and how busy the machine is (other work skews wall times).
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')"
+    echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt"
 
 echo "== (a) a day at the agency: $day_existing contacts, $day_devices devices"
 start_server day
@@ -121,14 +122,13 @@ stop_server
 echo "== (b) ingest, (c) first sync, (d) memory as documents grow"
 start_server scale
 simulate ingest-10k --scenario ingest --devices "$ingest_devices" \
-    --contacts-per-device "$ingest_each" --concurrency "$ingest_concurrency"
+    --contacts-per-device "$ingest_each"
 simulate first-sync-10k --scenario first-sync --devices 1
-memory memory-10k
-simulate ingest-100k --scenario ingest --devices "$grow_devices" \
-    --contacts-per-device "$grow_each" --concurrency "$ingest_concurrency"
+simulate ingest-100k --scenario ingest --devices "$ingest_devices" \
+    --contacts-per-device "$grow_each"
 simulate first-sync-100k --scenario first-sync --devices 1
-memory memory-100k
 stop_server
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 
 echo
 echo "== results (reports in $out)"
@@ -155,6 +155,8 @@ for run in first-sync-10k first-sync-100k; do
       "server peak RSS \(.server.peak_rss_mib | . * 10 | round / 10) MiB"' "$out/$run.json"
 done
 for size in 10k 100k; do
-    jq -r --arg size "$size" '"(d) server memory after \($size) documents: peak \(.VmHWM) MiB since start, now \(.VmRSS) MiB"' \
-        "$out/memory-$size.json"
+    jq -rs --arg size "$size" '[.[].phases[] | select(.server != null) | .server] |
+      "(d) server memory up to \($size) documents: peak RSS \(map(.peak_rss_mib) | max | . * 10 | round / 10) MiB, " +
+      "RSS at the end \(last.rss_mib | . * 10 | round / 10) MiB"' \
+        "$out/ingest-$size.json" "$out/first-sync-$size.json"
 done

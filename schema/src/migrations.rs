@@ -7,6 +7,7 @@
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_store.sql"),
     include_str!("migrations/0002_projection.sql"),
+    include_str!("migrations/0003_exports.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -95,6 +95,40 @@ pub enum Command {
     },
     /// Act as N phones against a server and report bytes, requests, seconds and convergence.
     Simulate(crate::simulate::SimulateArgs),
+    /// Export records (CSV, JSON or XLSX), filtered, optionally pseudonymised; logged.
+    Export(ExportArgs),
+}
+
+/// Options of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    /// Data folder.
+    pub data: DataArgs,
+    /// contacts, follow_ups, sessions, attendance, visits or all (all: xlsx or json only).
+    #[arg(long)]
+    pub table: String,
+    /// csv, json or xlsx.
+    #[arg(long)]
+    pub format: String,
+    /// Only this agency, by name or id (repeat for several; default: all).
+    #[arg(long)]
+    pub agency: Vec<String>,
+    /// First day included, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day included, YYYY-MM-DD.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only records created (attendance: marked) by this username.
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Replace names and phones with stable keyed hashes and leave out free-text notes.
+    #[arg(long)]
+    pub pseudonymise: bool,
+    /// The file to write (default: standard output; xlsx is refused on a terminal).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `relais agency …`

@@ -212,3 +212,68 @@ pub fn restore(data: DataArgs, from: &Path) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// `relais export …`: write an export to `--out` or standard output, logged as `cli`.
+pub fn export(args: crate::cli::ExportArgs) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+
+    use relais_sync::export::{self as exports, ExportFilter, ExportFormat, ExportRequest, Requester};
+
+    let store = open(&args.data)?;
+    let agencies = if args.agency.is_empty() {
+        None
+    } else {
+        Some(
+            args.agency
+                .iter()
+                .map(|a| store.read(|conn| accounts::find_agency(conn, a)))
+                .collect::<Result<Vec<_>, _>>()?,
+        )
+    };
+    let agent = match &args.agent {
+        None => None,
+        Some(username) => Some(store.read(|conn| Ok(exports::filter::find_user(conn, username)))??),
+    };
+    let request = ExportRequest {
+        selection: args.table.parse()?,
+        format: args.format.parse()?,
+        filter: ExportFilter {
+            agencies,
+            from: args.from.as_deref().map(str::parse).transpose()?,
+            to: args.to.as_deref().map(str::parse).transpose()?,
+            agent,
+        },
+        pseudonymise: args.pseudonymise,
+    };
+    request.check()?;
+    let requester = Requester {
+        user_id: None,
+        who: "cli".into(),
+    };
+    let rows = match &args.out {
+        Some(path) => {
+            if path.exists() {
+                bail!("{} exists already; choose a new file", path.display());
+            }
+            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            match exports::export_logged(&store, &request, &requester, &clock::now, file) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    // A partial file must not pass for an export.
+                    let _ = std::fs::remove_file(path);
+                    return Err(e).with_context(|| format!("the export to {} failed", path.display()));
+                }
+            }
+        }
+        None => {
+            let stdout = std::io::stdout();
+            if request.format == ExportFormat::Xlsx && stdout.is_terminal() {
+                bail!("an XLSX workbook is binary: give --out FILE or redirect standard output to a file");
+            }
+            exports::export_logged(&store, &request, &requester, &clock::now, stdout.lock())
+                .context("the export failed")?
+        }
+    };
+    eprintln!("{rows} rows exported");
+    Ok(())
+}

@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Restore { data, from }) => commands::restore(data, &from),
         Some(Command::Erase { data, doc }) => commands::erase(data, &doc),
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::Export(args)) => commands::export(args),
     }
 }
 

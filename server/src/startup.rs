@@ -67,6 +67,7 @@ impl Application {
                     .service(routes::admin::erase_document)
                     .service(routes::admin::list_devices)
                     .service(routes::admin::revoke_device)
+                    .service(routes::export::scope())
                     .default_service(web::to(routes::app::serve))
             })
             .listen(listener)

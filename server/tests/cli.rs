@@ -753,3 +753,84 @@ fn help_lists_every_subcommand() {
         assert!(listed.contains(&name), "{name} is listed in: {:?}", run.stdout);
     }
 }
+
+#[test]
+fn export_writes_csv_to_standard_output_and_xlsx_to_a_file_and_logs_both_as_cli() {
+    // Arrange: two contacts, one with an Arabic name, synced by a phone.
+    let data = Data::new();
+    data.add_agency(AGENCY);
+    data.add_agent("amina");
+    let server = Server::start(&data);
+    let mut a = server.enrol("amina");
+    let author = a.author();
+    create_contact(&mut a.device, author, AT, "محمد", "العلي", |c| {
+        c.phone = Some("+33612345678".parse().expect("phone"));
+    })
+    .expect("contact");
+    create_contact(&mut a.device, author, "2026-12-05T10:00:00Z", "Zoé", "Lefèvre", |_| {}).expect("contact");
+    server.sync(&mut a);
+    server.stop();
+    let workbook = data.dir.path().join("contacts.xlsx");
+
+    // Act
+    let csv = data.run(
+        &["export"],
+        &[
+            "--table",
+            "contacts",
+            "--format",
+            "csv",
+            "--agency",
+            AGENCY,
+            "--to",
+            "2026-11-30",
+        ],
+    );
+    let pseudonymised = data.run(
+        &["export"],
+        &["--table", "contacts", "--format", "json", "--pseudonymise"],
+    );
+    let xlsx = data.run(
+        &["export"],
+        &[
+            "--table",
+            "all",
+            "--format",
+            "xlsx",
+            "--out",
+            workbook.to_str().expect("UTF-8 path"),
+        ],
+    );
+    let csv_of_all = data.run(&["export"], &["--table", "all", "--format", "csv"]);
+
+    // Assert
+    assert!(csv.success, "csv export failed: {}", csv.stderr);
+    assert!(csv.stdout.starts_with('\u{feff}'), "a byte order mark for Excel");
+    assert!(csv.stdout.contains("محمد,العلي"), "{}", csv.stdout);
+    assert!(!csv.stdout.contains("Zoé"), "the date filter leaves December out");
+    assert_eq!(csv.stdout.matches("\r\n").count(), 2, "a header and one row");
+    assert!(csv.stderr.contains("1 rows exported"), "{}", csv.stderr);
+    assert!(pseudonymised.success, "{}", pseudonymised.stderr);
+    assert!(!pseudonymised.stdout.contains("محمد") && !pseudonymised.stdout.contains("+33612345678"));
+    assert!(xlsx.success, "xlsx export failed: {}", xlsx.stderr);
+    let bytes = std::fs::read(&workbook).expect("the workbook is written");
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip");
+    assert!(!csv_of_all.success, "CSV holds one table");
+    assert!(csv_of_all.stderr.contains("one table"), "{}", csv_of_all.stderr);
+    let logged: Vec<(String, String, String, i64, i64)> = data
+        .connection()
+        .prepare("SELECT who, tables, format, pseudonymised, row_count FROM exports ORDER BY id")
+        .expect("the export log")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        logged,
+        [
+            ("cli".into(), "contacts".into(), "csv".into(), 0, 1),
+            ("cli".into(), "contacts".into(), "json".into(), 1, 2),
+            ("cli".into(), "all".into(), "xlsx".into(), 0, 2),
+        ]
+    );
+}

@@ -16,6 +16,7 @@ pub mod device;
 pub mod device_auth;
 pub mod erase;
 pub mod error;
+pub mod export;
 pub mod meta;
 pub mod open;
 pub mod projection;

@@ -1,11 +1,11 @@
-import { expect, test } from "@playwright/test";
-import { AMINA, AgentApp, RollCallPage, YOUSSEF, createSession, unique } from "./pages/app";
+import { expect, test } from "./fixtures";
+import { AMINA, RollCallPage, YOUSSEF, createSession, unique } from "./pages/app";
 
-test("two agents editing offline are merged, and the conflicting field is offered for one-tap resolution", async ({ browser }) => {
+test("two agents editing offline are merged, and the conflicting field is offered for one-tap resolution", async ({ phones }) => {
   // Arrange: two phones sharing a contact, two people to mark and a session.
-  const amina = await AgentApp.open(browser);
+  const amina = await phones.open();
   await amina.enrol(AMINA);
-  const youssef = await AgentApp.open(browser);
+  const youssef = await phones.open();
   await youssef.enrol(YOUSSEF);
   const shared = unique("Fatou");
   const [p1, p2] = [unique("Karim"), unique("Salma")];
@@ -51,7 +51,7 @@ test("two agents editing offline are merged, and the conflicting field is offere
   for (const app of [amina, youssef]) {
     const roll = new RollCallPage(app.page);
     await roll.open(topic);
-    await expect(app.page.getByTestId("roll-counts")).toHaveText("2 présent·e·s, 0 absent·e·s");
+    await expect(app.page.getByTestId("roll-counts")).toHaveText("2 présent·e·s, 0 absent·e");
     const detail = await app.contacts().openContact(shared);
     await expect(detail.conflicts()).toContainText("Vénissieux");
     await expect(detail.conflicts()).toContainText("Villeurbanne");

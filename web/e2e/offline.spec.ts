@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
-import { AMINA, AgentApp, YOUSSEF, createVisit, unique } from "./pages/app";
+import { expect, test } from "./fixtures";
+import { AMINA, YOUSSEF, createVisit, unique } from "./pages/app";
 
-test("what an agent records offline survives a reload and reaches the server once online", async ({ browser }) => {
+test("what an agent records offline survives a reload and reaches the server once online", async ({ phones }) => {
   // Arrange: an enrolled phone whose service worker holds the app shell.
-  const amina = await AgentApp.open(browser);
+  const amina = await phones.open();
   await amina.enrol(AMINA);
   await amina.waitForServiceWorker();
   const names = [unique("Awa"), unique("Mamadou"), unique("Hiba")];
@@ -35,7 +35,7 @@ test("what an agent records offline survives a reload and reaches the server onc
   await amina.status.waitUntilSynced();
 
   // Assert: a second phone's first sync gets exactly what was typed.
-  const youssef = await AgentApp.open(browser);
+  const youssef = await phones.open();
   await youssef.enrol(YOUSSEF);
   const theirs = youssef.contacts();
   await theirs.open();

@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { AMINA, AgentApp, YOUSSEF, unique } from "./pages/app";
 
-test("a page closed in the middle of a sync loses nothing and duplicates nothing", async ({ browser }) => {
+test("a page closed in the middle of a sync loses nothing and duplicates nothing", async ({ phones }) => {
   // Arrange: a contact waiting to be sent. No service worker, so the route below sees every request.
-  const amina = await AgentApp.open(browser, { serviceWorkers: "block" });
+  const amina = await phones.open({ serviceWorkers: "block" });
   await amina.enrol(AMINA);
   const name = unique("Yasmine");
   await amina.goOffline();
@@ -28,7 +28,7 @@ test("a page closed in the middle of a sync loses nothing and duplicates nothing
   await reopened.status.waitUntilSynced();
 
   // Assert: another phone sees the contact exactly once.
-  const youssef = await AgentApp.open(browser);
+  const youssef = await phones.open();
   await youssef.enrol(YOUSSEF);
   await youssef.contacts().open();
   await youssef.contacts().search(name);

@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
-import { AMINA, AgentApp } from "./pages/app";
+import { expect, test } from "./fixtures";
+import { AMINA } from "./pages/app";
 
-test("Arabic lays the app out right to left", async ({ browser }) => {
-  const app = await AgentApp.open(browser);
+test("Arabic lays the app out right to left", async ({ phones }) => {
+  const app = await phones.open();
   await app.enrol(AMINA);
   await app.tab("Réglages");
   await app.page.getByRole("button", { name: "العربية" }).click();
@@ -18,8 +18,8 @@ test("Arabic lays the app out right to left", async ({ browser }) => {
   await app.page.screenshot({ path: "test-results/rtl-contacts.png" });
 });
 
-test("the app is installable: a valid manifest, icons, and a service worker controlling the page", async ({ browser }) => {
-  const app = await AgentApp.open(browser);
+test("the app is installable: a valid manifest, icons, and a service worker controlling the page", async ({ phones }) => {
+  const app = await phones.open();
   const href = await app.page.locator('link[rel="manifest"]').getAttribute("href");
   expect(href).toBeTruthy();
   const manifest = (await (await app.page.request.get(href ?? "")).json()) as {

@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod app;
 pub mod devices;
+pub mod export;
 pub mod health;
 pub mod sync;

@@ -157,6 +157,10 @@ pub struct QuietOutcome {
 
 impl Fleet {
     /// Enrol `count` phones, the i-th with `logins[i % logins.len()]`.
+    ///
+    /// One after the other, as agents enrol their phones: each enrolment
+    /// checks a password with Argon2id (19 MiB and tens of milliseconds on
+    /// the server), and a burst of them is not what the measurements are about.
     pub fn enrol(
         server: &str,
         logins: &[(String, String)],
@@ -167,14 +171,14 @@ impl Fleet {
         if logins.is_empty() {
             bail!("no login to enrol devices with");
         }
-        let mut slots: Vec<usize> = (0..count).collect();
-        let phones = in_parallel(&mut slots, concurrency, |_, slot| {
-            let (username, password) = &logins[*slot % logins.len()];
+        let mut phones = Vec::with_capacity(count);
+        for slot in 0..count {
+            let (username, password) = &logins[slot % logins.len()];
             let mut phone = with_retries(|| Phone::enrol(server, username, password))
                 .with_context(|| format!("cannot enrol a device as {username}"))?;
             phone.pull_budget = pull_budget;
-            Ok(phone)
-        })?;
+            phones.push(phone);
+        }
         Ok(Fleet { phones, concurrency })
     }
 

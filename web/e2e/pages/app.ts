@@ -66,20 +66,45 @@ export class AgentApp {
     return this.page.context();
   }
 
+  /** Logs in, sets the PIN and waits for the first sync to finish. */
   async enrol(agent: Agent): Promise<void> {
-    await this.page.getByLabel("Identifiant").fill(agent.username);
-    await this.page.getByLabel("Mot de passe").fill(agent.password);
-    await this.page.getByRole("button", { name: "Se connecter" }).click();
+    await this.logIn(agent);
+    await this.setPin();
+    await this.status.waitUntilSynced();
+  }
+
+  /** The first step of enrolment, in whatever language the screen is; the PIN screen follows. */
+  async logIn(agent: Agent): Promise<void> {
+    await this.page.locator('input[name="username"]').fill(agent.username);
+    await this.page.locator('input[name="password"]').fill(agent.password);
+    await this.page.locator('main.gate button[type="submit"]').click();
+    await expect(this.page.locator('input[name="pin"]')).toBeVisible();
+  }
+
+  async setPin(): Promise<void> {
     await this.page.getByLabel("Code (4 à 8 chiffres)").fill(PIN);
     await this.page.getByLabel("Retapez le code").fill(PIN);
     await this.page.getByRole("button", { name: "Enregistrer le code" }).click();
-    await this.status.waitUntilSynced();
   }
 
   async unlock(): Promise<void> {
     await this.page.getByLabel("Code", { exact: true }).fill(PIN);
     await this.page.getByRole("button", { name: "Déverrouiller" }).click();
     await expect(this.page.getByTestId("status")).toBeVisible();
+  }
+
+  /** Unlocks whatever the language (the PIN field and the form's only submit button). */
+  async unlockAnyLanguage(): Promise<void> {
+    await this.page.locator('input[name="unlock-pin"]').fill(PIN);
+    await this.page.locator('main.gate button[type="submit"]').click();
+    await expect(this.page.getByTestId("status")).toBeVisible();
+  }
+
+  /** Settings → language; the language names are written in themselves. */
+  async setLanguage(name: "Français" | "العربية" | "English"): Promise<void> {
+    await this.page.goto("/#/settings");
+    await this.page.getByRole("button", { name, exact: true }).click();
+    await expect(this.page.getByRole("button", { name, exact: true })).toHaveAttribute("aria-pressed", "true");
   }
 
   /** Waits until the service worker controls the page (the shell then loads offline). */

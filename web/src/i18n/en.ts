@@ -63,6 +63,7 @@ export const en: Record<MessageKey, string> = {
 
   "contacts.title": "Contacts",
   "contacts.search": "Search a name, phone, neighbourhood",
+  "contacts.searchHint": "Name, phone or neighbourhood",
   "contacts.new": "New contact",
   "contacts.empty": "No contacts yet.",
   "contacts.noMatch": "No contact matches.",
@@ -161,7 +162,9 @@ export const en: Record<MessageKey, string> = {
   "session.present": "Present",
   "session.absent": "Absent",
   "session.excused": "Excused",
-  "session.marked": "{present} present, {absent} absent",
+  "session.marked": "{present}, {absent}",
+  "sessions.absent.one": "{count} absent",
+  "sessions.absent.other": "{count} absent",
   "session.walkIn": "Add a walk-in",
   "session.walkInTitle": "New person (present)",
   "session.walkInSave": "Save and mark present",

@@ -62,6 +62,7 @@ export const fr = {
 
   "contacts.title": "Contacts",
   "contacts.search": "Chercher un nom, un téléphone, un quartier",
+  "contacts.searchHint": "Nom, téléphone ou quartier",
   "contacts.new": "Nouveau contact",
   "contacts.empty": "Aucun contact pour l’instant.",
   "contacts.noMatch": "Aucun contact ne correspond.",
@@ -160,7 +161,9 @@ export const fr = {
   "session.present": "Présent·e",
   "session.absent": "Absent·e",
   "session.excused": "Excusé·e",
-  "session.marked": "{present} présent·e·s, {absent} absent·e·s",
+  "session.marked": "{present}, {absent}",
+  "sessions.absent.one": "{count} absent·e",
+  "sessions.absent.other": "{count} absent·e·s",
   "session.walkIn": "Ajouter une personne venue sans inscription",
   "session.walkInTitle": "Nouvelle personne (présente)",
   "session.walkInSave": "Enregistrer et marquer présente",

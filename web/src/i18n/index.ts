@@ -30,6 +30,8 @@ export interface Translator {
   number(n: number): string;
   date(iso: string): string;
   dateTime(iso: string): string;
+  /** The time alone when `iso` is today, else the date and time. */
+  recent(iso: string): string;
   region(code: string): string;
   language(code: string): string;
 }
@@ -39,6 +41,7 @@ export function makeTranslator(lang: Language): Translator {
   const numbers = new Intl.NumberFormat(lang);
   const dates = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric" });
   const dateTimes = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const times = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
   const plurals = new Intl.PluralRules(lang);
   const regions = new Intl.DisplayNames([lang], { type: "region", fallback: "code" });
   const languages = new Intl.DisplayNames([lang], { type: "language", fallback: "code" });
@@ -63,6 +66,11 @@ export function makeTranslator(lang: Language): Translator {
     dateTime: (iso) => {
       const d = new Date(iso);
       return Number.isNaN(d.getTime()) ? iso : dateTimes.format(d);
+    },
+    recent: (iso) => {
+      const d = new Date(iso);
+      if (Number.isNaN(d.getTime())) return iso;
+      return d.toDateString() === new Date().toDateString() ? times.format(d) : dateTimes.format(d);
     },
     region: (code) => {
       try {

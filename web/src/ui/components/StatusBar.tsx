@@ -10,21 +10,19 @@ export function StatusBar() {
   const pending = s.pending === 0 ? t("status.pending.zero") : i18n.plural("status.pending", s.pending);
   return (
     <section class={`status${s.online ? "" : " status--offline"}`} aria-label={t("status.syncNow")} data-testid="status">
-      <div class="status__facts">
-        <div class="status__row">
-          <span class="status__dot" aria-hidden="true" />
-          <span class="status__online" data-testid="status-online">
-            {s.online ? t("status.online") : t("status.offline")}
-          </span>
-          <span aria-hidden="true">·</span>
-          <span class="status__pending" data-testid="status-pending" data-count={s.pending}>
-            {pending}
-          </span>
-        </div>
-        <div class="status__row status__row--small">
-          <span data-testid="status-last">{s.lastSyncAt ? t("status.lastSync", { when: i18n.dateTime(s.lastSyncAt) }) : t("status.neverSynced")}</span>
-        </div>
+      <div class="status__row">
+        <span class="status__dot" aria-hidden="true" />
+        <span class="status__online" data-testid="status-online">
+          {s.online ? t("status.online") : t("status.offline")}
+        </span>
+        <span aria-hidden="true">·</span>
+        <span class="status__pending" data-testid="status-pending" data-count={s.pending}>
+          {pending}
+        </span>
       </div>
+      <span class="status__last" data-testid="status-last">
+        {s.lastSyncAt ? t("status.lastSync", { when: i18n.recent(s.lastSyncAt) }) : t("status.neverSynced")}
+      </span>
       <button type="button" class="status__sync" onClick={() => controller.syncNow()} disabled={s.syncing} data-testid="sync-now">
         {s.syncing ? t("status.syncing") : t("status.syncNow")}
       </button>

@@ -30,7 +30,7 @@ export function ContactsScreen() {
         type="search"
         class="search"
         dir="auto"
-        placeholder={t("contacts.search")}
+        placeholder={t("contacts.searchHint")}
         aria-label={t("contacts.search")}
         value={query}
         onInput={(e) => {

@@ -69,7 +69,7 @@ function RollCall({ id, doc }: { readonly id: string; readonly doc: A.Doc<Sessio
         {[form.kind ? t(`sessionKind.${form.kind}` as MessageKey) : "", i18n.dateTime(form.startsAt), form.place].filter((s) => s !== "").join(" · ")}
       </p>
       <h2 class="list-heading">{t("session.rollCall")}</h2>
-      <p data-testid="roll-counts">{t("session.marked", { present, absent })}</p>
+      <p data-testid="roll-counts">{t("session.marked", { present: i18n.plural("sessions.present", present), absent: i18n.plural("sessions.absent", absent) })}</p>
       <input type="search" class="search" dir="auto" placeholder={t("session.rollSearch")} aria-label={t("session.rollSearch")} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
       {results.length === 0 ? <p class="empty">{t("session.noContacts")}</p> : null}
       <ul class="list" data-testid="roll-list">

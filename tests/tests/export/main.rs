@@ -1,0 +1,6 @@
+//! End-to-end tests of exports through the real HTTP server.
+
+mod access;
+mod formats;
+mod privacy;
+mod seed;
