@@ -53,7 +53,8 @@ impl ServerProcess {
 
     fn wait_until_healthy(&self) {
         let http = reqwest::blocking::Client::new();
-        for _ in 0..20_000 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while std::time::Instant::now() < deadline {
             if let Ok(r) = http.get(format!("{}/healthz", self.address)).send() {
                 if r.status().is_success() {
                     return;
@@ -61,7 +62,7 @@ impl ServerProcess {
             }
             std::thread::yield_now();
         }
-        panic!("the server never became healthy");
+        panic!("the server never became healthy within two minutes");
     }
 
     /// SIGKILL: no chance to flush or clean up.

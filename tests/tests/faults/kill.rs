@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use automerge::{ChangeHash, ReadDoc};
 use relais_schema::DocumentId;
@@ -18,6 +19,31 @@ use relais_tests::world::AT;
 
 const PHONES: usize = 4;
 const KILLS: usize = 6;
+/// The longest any wait in this test may take before it fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(180);
+
+/// Wait until `done` holds, failing (not hanging) after [`PATIENCE`] or when a phone thread died.
+fn wait_for(what: &str, workers: &[std::thread::JoinHandle<Phone>], done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            workers.iter().all(|w| !w.is_finished()),
+            "a phone thread stopped while waiting for {what}"
+        );
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::yield_now();
+    }
+}
+
+/// Stops the phone threads however the test ends, so that a failure never leaves them running.
+struct StopOnDrop(Arc<AtomicBool>, Arc<Generation>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+        self.1.bump();
+    }
+}
 
 /// Server generation: bumped after each restart, so that phones wait instead of spinning.
 #[derive(Default)]
@@ -36,8 +62,9 @@ impl Generation {
     }
     fn wait_past(&self, seen: u64, stop: &AtomicBool) {
         let mut value = self.value.lock().expect("lock");
-        while *value == seen && !stop.load(Ordering::SeqCst) {
-            value = self.changed.wait(value).expect("wait");
+        let deadline = Instant::now() + PATIENCE;
+        while *value == seen && !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+            value = self.changed.wait_timeout(value, PATIENCE).expect("wait").0;
         }
     }
 }
@@ -98,6 +125,7 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
     let stop = Arc::new(AtomicBool::new(false));
     let successes = Arc::new(AtomicUsize::new(0));
     let acked: Acked = Arc::default();
+    let _stop_guard = StopOnDrop(stop.clone(), generation.clone());
 
     // Act: phones create and edit contacts and sync in a loop while the server is killed.
     let workers: Vec<_> = (0..PHONES)
@@ -147,17 +175,17 @@ fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
 
     for kill in 0..KILLS {
         let target = (kill + 1) * 25;
-        while successes.load(Ordering::SeqCst) < target {
-            std::thread::yield_now();
-        }
+        wait_for("acknowledged syncs", &workers, || {
+            successes.load(Ordering::SeqCst) >= target
+        });
         server.take().expect("running").kill();
         server = Some(ServerProcess::start(dir.path(), port));
         generation.bump();
     }
     let target = successes.load(Ordering::SeqCst) + 10;
-    while successes.load(Ordering::SeqCst) < target {
-        std::thread::yield_now();
-    }
+    wait_for("syncs after the last restart", &workers, || {
+        successes.load(Ordering::SeqCst) >= target
+    });
     stop.store(true, Ordering::SeqCst);
     generation.bump();
     let mut phones: Vec<Phone> = workers.into_iter().map(|w| w.join().expect("worker")).collect();

@@ -208,6 +208,19 @@ export class AppController {
     void registerBackgroundSync();
   }
 
+  /**
+   * Seals the local data again under a new PIN, once the current one is
+   * typed again (an unlocked phone left on a table must not be enough).
+   * False when the current PIN is wrong.
+   */
+  async changePin(current: string, next: string): Promise<boolean> {
+    const vault = this.session?.vault;
+    if (!vault) throw new Error("the app is locked");
+    if (!(await vault.checkPin(current))) return false;
+    await vault.changePin(next);
+    return true;
+  }
+
   /** Locks: the key and the decrypted index are dropped; the sync loop stops until unlocked. */
   lock(): void {
     if (this.phase !== Phase.Ready) return;

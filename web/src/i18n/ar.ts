@@ -294,4 +294,12 @@ export const ar: Record<MessageKey, string> & Record<string, string> = {
   "visit.edit": "تعديل",
   "common.saved": "تم الحفظ",
   "pin.enter": "الرمز",
+  "pin.changeTitle": "رمز الهاتف",
+  "pin.change": "تغيير الرمز",
+  "pin.current": "الرمز الحالي",
+  "pin.new": "رمز جديد (من 4 إلى 8 أرقام)",
+  "pin.changeSave": "حفظ الرمز الجديد",
+  "pin.changing": "جارٍ التشفير بالرمز الجديد…",
+  "pin.changed": "تم تغيير الرمز. سيُطلب عند الفتح القادم.",
+  "pin.wrongCurrent": "الرمز الحالي غير صحيح.",
 };

@@ -285,4 +285,12 @@ export const en: Record<MessageKey, string> = {
   "visit.edit": "Edit",
   "common.saved": "Saved",
   "pin.enter": "PIN",
+  "pin.changeTitle": "Phone PIN",
+  "pin.change": "Change the PIN",
+  "pin.current": "Current PIN",
+  "pin.new": "New PIN (4 to 8 digits)",
+  "pin.changeSave": "Save the new PIN",
+  "pin.changing": "Encrypting with the new PIN…",
+  "pin.changed": "PIN changed. It will be asked the next time the app opens.",
+  "pin.wrongCurrent": "The current PIN is wrong.",
 };

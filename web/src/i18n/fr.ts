@@ -284,6 +284,14 @@ export const fr = {
   "visit.edit": "Modifier",
   "common.saved": "Enregistré",
   "pin.enter": "Code",
+  "pin.changeTitle": "Code du téléphone",
+  "pin.change": "Changer le code",
+  "pin.current": "Code actuel",
+  "pin.new": "Nouveau code (4 à 8 chiffres)",
+  "pin.changeSave": "Enregistrer le nouveau code",
+  "pin.changing": "Chiffrement avec le nouveau code…",
+  "pin.changed": "Code changé. Il sera demandé à la prochaine ouverture.",
+  "pin.wrongCurrent": "Le code actuel est incorrect.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "./memory";
 import { IndexedDbBackend } from "./idb";
-import { StoreName, type StorageBackend } from "./backend";
+import { StoreName, type StorageBackend, type Write } from "./backend";
 import { Vault, hasVault } from "./vault";
 import type { IndexEntry } from "./types";
 
@@ -30,6 +30,34 @@ const entry = (id: string, name: string): IndexEntry => ({
 
 function contains(haystack: Uint8Array, needle: string): boolean {
   return new TextDecoder("latin1").decode(haystack).includes(needle);
+}
+
+/** A backend whose next write batch fails, as when the phone dies or storage is full mid-write. */
+function failingNextWrite(backend: StorageBackend): StorageBackend & { failNext: boolean } {
+  const wrapper = {
+    failNext: false,
+    get: backend.get.bind(backend),
+    entries: backend.entries.bind(backend),
+    keys: backend.keys.bind(backend),
+    clear: backend.clear.bind(backend),
+    close: backend.close.bind(backend),
+    async write(writes: readonly Write[]): Promise<void> {
+      if (wrapper.failNext) {
+        wrapper.failNext = false;
+        throw new Error("QuotaExceededError");
+      }
+      return backend.write(writes);
+    },
+  };
+  return wrapper;
+}
+
+async function everySealedValue(backend: StorageBackend): Promise<string[]> {
+  const all: string[] = [];
+  for (const store of [StoreName.Docs, StoreName.Index, StoreName.Meta]) {
+    for (const [, value] of await backend.entries(store)) all.push(Array.from(value).join(","));
+  }
+  return all;
 }
 
 for (const [name, open] of [
@@ -76,6 +104,59 @@ for (const [name, open] of [
       await Promise.all(Array.from({ length: 20 }, (_, i) => vault.mutate((tx) => tx.putDoc(entry(`d${i}`, `P${i}`), new Uint8Array([i])))));
       const reopened = await Vault.unlock(backend, "1357");
       expect(reopened?.size).toBe(20);
+    });
+
+    it("changes the PIN: everything is sealed again, the new PIN opens it and the old one no longer does", async () => {
+      const backend = await open();
+      const vault = await Vault.create(backend, "1357");
+      await vault.mutate((tx) => {
+        tx.putDoc(entry("d1", "Mariam"), new TextEncoder().encode("Mariam's document"));
+        tx.putMeta("sync", { cursor: 42 });
+      });
+      const before = await everySealedValue(backend);
+
+      await vault.changePin("864200");
+
+      const after = await everySealedValue(backend);
+      expect(after).toHaveLength(before.length);
+      expect(after.filter((v) => before.includes(v))).toEqual([]);
+      expect(await Vault.unlock(backend, "1357")).toBeUndefined();
+      const reopened = await Vault.unlock(backend, "864200");
+      expect(reopened?.entry("d1")?.summary).toMatchObject({ name: "Mariam" });
+      expect(new TextDecoder().decode(await reopened?.docBytes("d1"))).toBe("Mariam's document");
+      expect(await reopened?.readMeta("sync")).toEqual({ cursor: 42 });
+      // The open vault goes on with the new key.
+      expect(new TextDecoder().decode(await vault.docBytes("d1"))).toBe("Mariam's document");
+      expect(await vault.checkPin("864200")).toBe(true);
+      expect(await vault.checkPin("1357")).toBe(false);
+    });
+
+    it("keeps the old PIN working when the PIN change cannot be written", async () => {
+      const backend = failingNextWrite(await open());
+      const vault = await Vault.create(backend, "1357");
+      await vault.mutate((tx) => tx.putDoc(entry("d1", "Mariam"), new Uint8Array([7])));
+
+      backend.failNext = true;
+      await expect(vault.changePin("864200")).rejects.toThrow("QuotaExceededError");
+
+      expect(await Vault.unlock(backend, "864200")).toBeUndefined();
+      const reopened = await Vault.unlock(backend, "1357");
+      expect(await reopened?.docBytes("d1")).toEqual(new Uint8Array([7]));
+      expect(await vault.docBytes("d1")).toEqual(new Uint8Array([7]));
+      await vault.mutate((tx) => tx.putDoc(entry("d2", "Awa"), new Uint8Array([8])));
+      expect((await Vault.unlock(backend, "1357"))?.size).toBe(2);
+    });
+
+    it("seals a save made during a PIN change with the new key", async () => {
+      const backend = await open();
+      const vault = await Vault.create(backend, "1357");
+      await vault.mutate((tx) => tx.putDoc(entry("d1", "Mariam"), new Uint8Array([1])));
+
+      await Promise.all([vault.changePin("2580"), vault.mutate((tx) => tx.putDoc(entry("d2", "Awa"), new Uint8Array([2])))]);
+
+      const reopened = await Vault.unlock(backend, "2580");
+      expect(reopened?.size).toBe(2);
+      expect(await reopened?.docBytes("d2")).toEqual(new Uint8Array([2]));
     });
   });
 }

@@ -5,7 +5,8 @@ import { TextInput } from "../components/Field";
 import { Dialog } from "../components/Dialog";
 import { LanguagePicker } from "./EnrolScreen";
 
-const PIN_PATTERN = /^\d{4,8}$/;
+/** 4 to 8 digits: typed with one thumb, hard enough to guess with PBKDF2 in front of it. */
+export const PIN_PATTERN = /^\d{4,8}$/;
 
 export function PinSetupScreen() {
   const controller = useController();

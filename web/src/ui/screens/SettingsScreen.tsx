@@ -1,9 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../../i18n";
-import { useControllerState, useSession } from "../hooks";
+import { useController, useControllerState, useFlash, useSession } from "../hooks";
 import { Screen } from "../components/Screen";
 import { Dialog } from "../components/Dialog";
+import { TextInput } from "../components/Field";
 import { LanguagePicker } from "./EnrolScreen";
+import { PIN_PATTERN } from "./PinScreens";
 import { clearDrafts } from "../hooks";
 
 export function SettingsScreen() {
@@ -18,9 +20,10 @@ export function SettingsScreen() {
   }, []);
   const pending = controller.status.pending;
   const { account } = session;
+  const [flash, setFlash] = useFlash();
 
   return (
-    <Screen title={t("settings.title")}>
+    <Screen title={t("settings.title")} flash={flash}>
       <section class="card">
         <h2>{t("settings.language")}</h2>
         <LanguagePicker current={i18n.lang} onPick={(l) => void controller.setLanguage(l)} />
@@ -40,6 +43,7 @@ export function SettingsScreen() {
           </button>
         </div>
       </section>
+      <ChangePin onChanged={() => setFlash(t("pin.changed"))} />
       <section class="card">
         <h2>{t("settings.storage")}</h2>
         {persisted !== null ? <p>{persisted ? t("settings.persisted") : t("settings.notPersisted")}</p> : null}
@@ -78,5 +82,76 @@ export function SettingsScreen() {
         </Dialog>
       ) : null}
     </Screen>
+  );
+}
+
+/** Current PIN, new PIN twice; everything local is then sealed again under the new key. */
+function ChangePin({ onChanged }: { readonly onChanged: () => void }) {
+  const { t } = useI18n();
+  const controller = useController();
+  const [open, setOpen] = useState(false);
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const close = (): void => {
+    setOpen(false);
+    setCurrent("");
+    setNext("");
+    setConfirm("");
+    setError("");
+  };
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    if (!PIN_PATTERN.test(next)) return setError(t("pin.tooShort"));
+    if (next !== confirm) return setError(t("pin.mismatch"));
+    setBusy(true);
+    setError("");
+    try {
+      if (await controller.changePin(current, next)) {
+        close();
+        onChanged();
+      } else {
+        setCurrent("");
+        setError(t("pin.wrongCurrent"));
+      }
+    } catch {
+      setError(t("error.storage"));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" data-testid="change-pin">
+      <h2>{t("pin.changeTitle")}</h2>
+      {open ? (
+        <form class="form" onSubmit={(e) => void submit(e)}>
+          <TextInput label={t("pin.current")} name="current-pin" type="password" inputMode="numeric" autoComplete="current-password" value={current} onInput={setCurrent} dir="ltr" />
+          <TextInput label={t("pin.new")} name="new-pin" type="password" inputMode="numeric" autoComplete="new-password" value={next} onInput={setNext} dir="ltr" />
+          <TextInput label={t("pin.confirm")} name="new-pin-confirm" type="password" inputMode="numeric" autoComplete="new-password" value={confirm} onInput={setConfirm} dir="ltr" />
+          {error ? (
+            <p class="form__error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div class="actions actions--column">
+            <button type="submit" class="button button--primary" disabled={busy || current === ""}>
+              {busy ? t("pin.changing") : t("pin.changeSave")}
+            </button>
+            <button type="button" class="button" disabled={busy} onClick={close}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" class="button" onClick={() => setOpen(true)}>
+          {t("pin.change")}
+        </button>
+      )}
+    </section>
   );
 }
