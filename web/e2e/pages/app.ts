@@ -15,8 +15,10 @@ export interface Agent {
 export const AMINA: Agent = { username: "demo.amina", password: "amina-demo" };
 export const YOUSSEF: Agent = { username: "demo.youssef", password: "youssef-demo" };
 
+/** `prefix` and a random word of letters: a name no demo record and no other run has. */
 export function unique(prefix: string): string {
-  return `${prefix} ${Math.random().toString(36).slice(2, 7)}`;
+  const letters = Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
+  return `${prefix} ${letters}`;
 }
 
 export class StatusBar {

@@ -7,29 +7,44 @@ export function fold(text: string): string {
 
 type ContactEntry = IndexEntry & { summary: ContactSummary };
 
-const keys = new WeakMap<ContactSummary, string>();
-
-function searchKey(s: ContactSummary): string {
-  let key = keys.get(s);
-  if (key === undefined) {
-    key = fold([s.name, s.neighbourhood, s.city].join(" "));
-    keys.set(s, key);
-  }
-  return key;
+interface Keys {
+  /** Name, neighbourhood and city, folded. */
+  readonly text: string;
+  /** The phone's digits as written (a leading 0 kept, so "0612" finds "06 12 …"). */
+  readonly digits: string;
 }
 
+const keys = new WeakMap<ContactSummary, Keys>();
+
+function searchKeys(s: ContactSummary): Keys {
+  let k = keys.get(s);
+  if (k === undefined) {
+    k = { text: fold([s.name, s.neighbourhood, s.city].join(" ")), digits: s.phone.replace(/[^0-9]/g, "") };
+    keys.set(s, k);
+  }
+  return k;
+}
+
+/** A query that is a phone number being typed, however it is spaced: "06 12 3", "+33 6", "06.12". */
+const PHONE_LIKE = /^[0-9\s+().-]+$/;
+const NUMBER_WORD = /^[0-9]{3,}$/;
+
+/**
+ * Contacts matching every word of `query`. A word matches the name,
+ * neighbourhood or city; a word of three digits or more may also match the
+ * phone; a query that is only a phone number matches its digits across the
+ * spaces. Digits inside a word ("k3j9x") are part of that word: they never
+ * turn a name search into a phone search.
+ */
 export function searchContacts<E extends ContactEntry>(contacts: readonly E[], query: string): E[] {
   const words = fold(query).split(/\s+/).filter((w) => w !== "");
-  const digits = query.replace(/[^0-9]/g, "");
-  const matched =
-    words.length === 0
-      ? [...contacts]
-      : contacts.filter((e) => {
-          const key = searchKey(e.summary);
-          if (words.every((w) => key.includes(w))) return true;
-          return digits.length >= 3 && e.summary.phone.replace(/[^0-9]/g, "").includes(digits);
-        });
-  return matched;
+  if (words.length === 0) return [...contacts];
+  const number = PHONE_LIKE.test(query.trim()) ? query.replace(/[^0-9]/g, "") : "";
+  return contacts.filter((e) => {
+    const k = searchKeys(e.summary);
+    if (number.length >= 3 && k.digits.includes(number)) return true;
+    return words.every((w) => k.text.includes(w) || (NUMBER_WORD.test(w) && k.digits.includes(w)));
+  });
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base" });

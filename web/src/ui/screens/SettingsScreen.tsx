@@ -38,12 +38,12 @@ export function SettingsScreen() {
           <button type="button" class="button" onClick={() => controller.lock()} data-testid="lock">
             {t("settings.lock")}
           </button>
+          <ChangePin onChanged={() => setFlash(t("pin.changed"))} />
           <button type="button" class="button button--danger" onClick={() => setConfirming(true)} data-testid="logout">
             {t("settings.logout")}
           </button>
         </div>
       </section>
-      <ChangePin onChanged={() => setFlash(t("pin.changed"))} />
       <section class="card">
         <h2>{t("settings.storage")}</h2>
         {persisted !== null ? <p>{persisted ? t("settings.persisted") : t("settings.notPersisted")}</p> : null}
@@ -126,10 +126,10 @@ function ChangePin({ onChanged }: { readonly onChanged: () => void }) {
   };
 
   return (
-    <section class="card" data-testid="change-pin">
-      <h2>{t("pin.changeTitle")}</h2>
+    <div data-testid="change-pin">
       {open ? (
-        <form class="form" onSubmit={(e) => void submit(e)}>
+        <form class="form change-pin" onSubmit={(e) => void submit(e)}>
+          <h3>{t("pin.changeTitle")}</h3>
           <TextInput label={t("pin.current")} name="current-pin" type="password" inputMode="numeric" autoComplete="current-password" value={current} onInput={setCurrent} dir="ltr" />
           <TextInput label={t("pin.new")} name="new-pin" type="password" inputMode="numeric" autoComplete="new-password" value={next} onInput={setNext} dir="ltr" />
           <TextInput label={t("pin.confirm")} name="new-pin-confirm" type="password" inputMode="numeric" autoComplete="new-password" value={confirm} onInput={setConfirm} dir="ltr" />
@@ -152,6 +152,6 @@ function ChangePin({ onChanged }: { readonly onChanged: () => void }) {
           {t("pin.change")}
         </button>
       )}
-    </section>
+    </div>
   );
 }
