@@ -21,5 +21,6 @@ echo "== rust: cargo test --workspace"
 cargo test --workspace
 
 echo "== browser tests against the relais binary"
-cargo build -p relais
+# `cargo test --workspace` has just built target/debug/relais (the CLI tests
+# run it), with web/dist embedded.
 web/scripts/e2e-local.sh
