@@ -54,9 +54,9 @@ export default defineConfig({
     stripWasmCustomSections(),
     VitePWA({
       registerType: "prompt",
+      includeManifestIcons: false,
       injectRegister: null,
       devOptions: { enabled: false },
-      includeAssets: ["icons/*.png", "sw-sync.js"],
       manifest: {
         id: "/",
         name: "Relais",
@@ -77,7 +77,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ["**/*.{js,css,html,wasm,png,svg,webmanifest}"],
+        // The plugin adds the manifest itself; icons come from the glob (includeManifestIcons off: no duplicates).
+        globPatterns: ["**/*.{js,css,html,wasm,png,svg}"],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: "/index.html",
         navigateFallbackDenylist: [/^\/api\//, /^\/healthz/, /^\/metrics/],

@@ -14,7 +14,10 @@
 //   5. Saving a contact: tap on "save" to the change being durable in
 //      IndexedDB (the app then navigates), and to the "saved" screen drawn.
 //
-// Options: --runs N (default 5), --json FILE (write the figures as JSON).
+// Options: --runs N (default 5), --json FILE (write the figures as JSON),
+// --profile PREFIX (CPU profiles of one throttled offline open, for DevTools:
+// PREFIX-lock.cpuprofile up to the lock screen, PREFIX-unlock.cpuprofile after;
+// PREFIX-save.cpuprofile: saving a new contact, CPU 4× slower).
 import http from "node:http";
 import { writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
@@ -29,6 +32,7 @@ const option = (name, fallback) => {
 };
 const RUNS = Number(option("--runs", "5"));
 const JSON_OUT = option("--json", "");
+const PROFILE_OUT = option("--profile", "");
 const PIN = "2468";
 const AGENT = { username: "demo.amina", password: "amina-demo" };
 
@@ -101,8 +105,9 @@ async function measureChromiumFirstLoad(browser) {
           status: response?.status() ?? 0,
           acceptEncoding: headers["accept-encoding"] ?? "",
           contentEncoding: (await response?.headerValue("content-encoding")) ?? "identity",
-          body: sizes.responseBodySize,
-          headers: sizes.responseHeadersSize,
+          // Negative or zero: served from the HTTP cache, nothing transferred.
+          body: Math.max(0, sizes.responseBodySize),
+          headers: sizes.responseBodySize > 0 ? Math.max(0, sizes.responseHeadersSize) : 0,
         };
       })(),
     );
@@ -122,7 +127,7 @@ async function measureChromiumFirstLoad(browser) {
   const headers = rows.reduce((n, r) => n + r.headers, 0);
   const wasm = rows.filter((r) => r.url.endsWith(".wasm"));
   log(`\n   Chromium on ${BASE_URL}: ${rows.length} responses, ${kb(body)} of bodies + ${kb(headers)} of headers`);
-  for (const r of rows) log(`     ${r.fromServiceWorker ? "sw  " : "page"} ${r.url.padEnd(46)} ${String(r.body).padStart(8)} ${r.contentEncoding}`);
+  for (const r of rows) log(`     ${r.fromServiceWorker ? "sw  " : "page"} ${r.url.padEnd(46)} ${r.body > 0 ? String(r.body).padStart(8) : "   cache"} ${r.contentEncoding}`);
   log(`   Chromium sent Accept-Encoding: "${wasm[0]?.acceptEncoding ?? rows[0]?.acceptEncoding}"`);
   return { responses: rows, totalBody: body, totalHeaders: headers, acceptEncoding: wasm[0]?.acceptEncoding ?? rows[0]?.acceptEncoding ?? "" };
 }
@@ -208,20 +213,38 @@ async function enrolAndSync(context) {
 
 // ------------------------------------------------------------ 3. offline open
 
-async function openOffline(context, rate) {
+async function openOffline(context, rate, profile = false) {
   const page = await context.newPage();
   const cdp = await throttle(page, rate);
+  if (profile) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   await page.goto("/", { waitUntil: "commit" });
   const pin = page.locator('input[name="unlock-pin"]');
+  if (profile) {
+    await page.waitForFunction(() => window.__bench.lockPainted !== undefined);
+    writeFileSync(`${PROFILE_OUT}-lock.cpuprofile`, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+    await cdp.send("Profiler.start");
+  }
   await pin.fill(PIN);
   await page.getByRole("button", { name: "Déverrouiller" }).click();
   await page.getByTestId("contacts-list").locator("li").first().waitFor();
   await page.waitForFunction(() => window.__bench.listPainted !== undefined);
+  if (profile) writeFileSync(`${PROFILE_OUT}-unlock.cpuprofile`, JSON.stringify((await cdp.send("Profiler.stop")).profile));
   const marks = await page.evaluate(() => {
     const m = window.__bench;
     const nav = performance.getEntriesByType("navigation")[0];
     const measure = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
-    return { ...m, responseEnd: nav?.responseEnd ?? null, keyDerived: measure("relais:key"), indexLoaded: measure("relais:index") };
+    return {
+      ...m,
+      responseEnd: nav?.responseEnd ?? null,
+      script: measure("relais:script"),
+      started: measure("relais:started"),
+      keyDerived: measure("relais:key"),
+      indexLoaded: measure("relais:index"),
+    };
   });
   const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
   if (!controlled) throw new Error("the page was not served by the service worker");
@@ -244,6 +267,9 @@ async function measureOfflineOpen(context, rate) {
     const toLock = marks.lockPainted;
     const unlockToList = marks.listPainted - marks.unlock;
     runs.push({
+      htmlReceived: marks.responseEnd,
+      scriptRunning: marks.script,
+      storeOpened: marks.started,
       toLock,
       unlockToList,
       total: toLock + unlockToList,
@@ -255,9 +281,19 @@ async function measureOfflineOpen(context, rate) {
     });
   }
   const pick = (key) => stats(runs.map((r) => r[key]).filter((v) => v !== null));
-  const out = { rate, runs, busyLoop: pick("busy"), toLock: pick("toLock"), unlockToList: pick("unlockToList"), total: pick("total"), keyDerivation: pick("keyDerivation"), indexLoad: pick("indexLoad"), indexToList: pick("indexToList") };
+  const out = {
+    rate,
+    runs,
+    busyLoop: pick("busy"),
+    htmlReceived: pick("htmlReceived"),
+    scriptRunning: pick("scriptRunning"),
+    storeOpened: pick("storeOpened"),
+    toLock: pick("toLock"), unlockToList: pick("unlockToList"), total: pick("total"), keyDerivation: pick("keyDerivation"), indexLoad: pick("indexLoad"), indexToList: pick("indexToList") };
   log(`\n3. Opening offline with ${runs[0]?.shown} contacts, CPU ${rate}× slower`);
   log(`   navigation → lock screen drawn:      ${fmt(out.toLock)}`);
+  log(`     page received from the service worker at ${fmt(out.htmlReceived)}`);
+  log(`     app script running at                   ${fmt(out.scriptRunning)}`);
+  log(`     local store opened, phase known at      ${fmt(out.storeOpened)}`);
   log(`   PIN submitted → list drawn:          ${fmt(out.unlockToList)}`);
   log(`     of which key derivation (PBKDF2):  ${fmt(out.keyDerivation)}`);
   log(`     of which index decrypted + parsed: ${fmt(out.indexLoad)}`);
@@ -342,8 +378,19 @@ async function measureSave(page, rate) {
           observer.observe(document.body, { childList: true, subtree: true });
         }),
     );
+    const profiling = PROFILE_OUT && rate === 4 && i === RUNS - 1;
+    const cdp = profiling ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
     await page.getByTestId("save-contact").click();
     const m = await timing;
+    if (cdp) {
+      writeFileSync(`${PROFILE_OUT}-save.cpuprofile`, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+      await cdp.detach();
+    }
     committed.push(m.committed - m.click);
     drawn.push(m.drawn - m.click);
 
@@ -392,6 +439,10 @@ try {
   await context.setOffline(true);
   await page.close();
 
+  if (PROFILE_OUT) {
+    await (await openOffline(context, 4, true)).page.close();
+    log(`\n   CPU profiles of a throttled offline open: ${PROFILE_OUT}-lock.cpuprofile, ${PROFILE_OUT}-unlock.cpuprofile`);
+  }
   results.offlineOpen4x = await measureOfflineOpen(context, 4);
   results.offlineOpen1x = await measureOfflineOpen(context, 1);
 

@@ -1,8 +1,9 @@
 /**
  * Automerge without its WASM bundled in JavaScript: the `.wasm` file is a
- * separate, cached asset, compiled while the list (served from the local
- * index) is already on screen. Call {@link initAutomerge} once at start;
- * {@link automergeReady} resolves when documents can be opened.
+ * separate, cached asset, compiled once the first screen is drawn (lists
+ * come from the local index and never need it). {@link initAutomerge} may be
+ * called more than once; {@link automergeReady} resolves when documents can
+ * be opened.
  */
 import * as A from "@automerge/automerge/slim";
 

@@ -63,3 +63,8 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
+
+/** The same bytes typed as WebCrypto wants them, copied only when they sit in a shared buffer. */
+export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}

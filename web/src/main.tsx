@@ -5,12 +5,26 @@ import { AppController, Phase } from "./app/controller";
 import { App } from "./ui/App";
 import "./styles.css";
 
-// Compiles while the shell and the list (from the local index) are drawn.
-void initAutomerge(wasmUrl);
+// User Timing marks, read by scripts/bench.mjs.
+performance.mark?.("relais:script");
+
+// The 3 MB of WASM compile once the first real screen (enrolment or lock)
+// is drawn and the phone is idle, typically while the agent types the PIN:
+// not in competition with opening the store; lists never need it.
+const startAutomerge = (): void => void initAutomerge(wasmUrl);
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3_000 });
+  else setTimeout(run, 500);
+}
 // Ask the browser not to evict records when storage runs low.
 void navigator.storage?.persist?.();
 
 const controller = new AppController();
+const stopWaiting = controller.subscribe(() => {
+  if (controller.phase === Phase.Loading) return;
+  stopWaiting();
+  whenIdle(startAutomerge);
+});
 const root = document.getElementById("app");
 if (root) {
   render(<App controller={controller} />, root);

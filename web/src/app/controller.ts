@@ -107,6 +107,7 @@ export class AppController {
     if (isLanguage(lang)) this.language = lang;
     this.lastUser = (await readConfig(this.backend, LAST_USER_KEY)) ?? "";
     this.phase = (await hasVault(this.backend)) ? Phase.Locked : Phase.Enrol;
+    performance.mark?.("relais:started");
     window.addEventListener("online", () => {
       this.setStatus({ online: true });
       this.scheduler?.request(0);

@@ -36,18 +36,24 @@ export interface Translator {
   language(code: string): string;
 }
 
+/** Made on first use: building Intl formatters costs a slow phone tens of milliseconds each. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 export function makeTranslator(lang: Language): Translator {
   const table = TABLES[lang];
-  const numbers = new Intl.NumberFormat(lang);
-  const dates = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric" });
-  const dateTimes = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  const times = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
-  const plurals = new Intl.PluralRules(lang);
-  const regions = new Intl.DisplayNames([lang], { type: "region", fallback: "code" });
-  const languages = new Intl.DisplayNames([lang], { type: "language", fallback: "code" });
+  const numbers = lazy(() => new Intl.NumberFormat(lang));
+  const dates = lazy(() => new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric" }));
+  const dateTimes = lazy(() => new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }));
+  const times = lazy(() => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }));
+  const plurals = lazy(() => new Intl.PluralRules(lang));
+  const regions = lazy(() => new Intl.DisplayNames([lang], { type: "region", fallback: "code" }));
+  const languages = lazy(() => new Intl.DisplayNames([lang], { type: "language", fallback: "code" }));
   const fill = (text: string, params?: Params): string =>
     params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? format(params[name]) : m)) : text;
-  const format = (value: string | number | undefined): string => (typeof value === "number" ? numbers.format(value) : (value ?? ""));
+  const format = (value: string | number | undefined): string => (typeof value === "number" ? numbers().format(value) : (value ?? ""));
   return {
     lang,
     dir: lang === Language.Arabic ? "rtl" : "ltr",
@@ -55,33 +61,33 @@ export function makeTranslator(lang: Language): Translator {
     plural: (key, count, params) => {
       const all = { count, ...params };
       const exact = count === 0 ? table[`${key}.zero`] : undefined;
-      const text = exact ?? table[`${key}.${plurals.select(count)}`] ?? table[`${key}.other`] ?? key;
+      const text = exact ?? table[`${key}.${plurals().select(count)}`] ?? table[`${key}.other`] ?? key;
       return fill(text, all);
     },
-    number: (n) => numbers.format(n),
+    number: (n) => numbers().format(n),
     date: (iso) => {
       const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00`) : new Date(iso);
-      return Number.isNaN(d.getTime()) ? iso : dates.format(d);
+      return Number.isNaN(d.getTime()) ? iso : dates().format(d);
     },
     dateTime: (iso) => {
       const d = new Date(iso);
-      return Number.isNaN(d.getTime()) ? iso : dateTimes.format(d);
+      return Number.isNaN(d.getTime()) ? iso : dateTimes().format(d);
     },
     recent: (iso) => {
       const d = new Date(iso);
       if (Number.isNaN(d.getTime())) return iso;
-      return d.toDateString() === new Date().toDateString() ? times.format(d) : dateTimes.format(d);
+      return d.toDateString() === new Date().toDateString() ? times().format(d) : dateTimes().format(d);
     },
     region: (code) => {
       try {
-        return regions.of(code) ?? code;
+        return regions().of(code) ?? code;
       } catch {
         return code;
       }
     },
     language: (code) => {
       try {
-        return languages.of(code) ?? code;
+        return languages().of(code) ?? code;
       } catch {
         return code;
       }

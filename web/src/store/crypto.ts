@@ -3,7 +3,7 @@
  * PBKDF2-SHA-256, used with AES-GCM. Without the PIN, what IndexedDB holds is
  * noise, so a lost phone does not leak records.
  */
-import { concatBytes, exactBuffer, randomBytes } from "../bytes";
+import { bufferSource, concatBytes, exactBuffer, randomBytes } from "../bytes";
 
 /** PBKDF2 iterations; ≥ 200,000 with SHA-256 (OWASP guidance for PBKDF2-SHA256 is higher, but a cheap phone must unlock in about a second). */
 export const PBKDF2_ITERATIONS = 250_000;
@@ -39,7 +39,7 @@ export async function deriveKey(pin: string, params: KeyParams): Promise<CryptoK
 /** IV (12 random bytes) followed by the AES-GCM ciphertext and tag. */
 export async function encrypt(key: CryptoKey, plain: Uint8Array): Promise<Uint8Array> {
   const iv = randomBytes(IV_BYTES);
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv: exactBuffer(iv) }, key, exactBuffer(plain));
+  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv: bufferSource(iv) }, key, bufferSource(plain));
   return concatBytes([iv, new Uint8Array(sealed)]);
 }
 
@@ -47,7 +47,7 @@ export async function encrypt(key: CryptoKey, plain: Uint8Array): Promise<Uint8A
 export async function decrypt(key: CryptoKey, sealed: Uint8Array): Promise<Uint8Array> {
   const iv = sealed.subarray(0, IV_BYTES);
   const body = sealed.subarray(IV_BYTES);
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: exactBuffer(iv) }, key, exactBuffer(body));
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bufferSource(iv) }, key, bufferSource(body));
   return new Uint8Array(plain);
 }
 

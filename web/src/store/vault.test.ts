@@ -98,6 +98,21 @@ for (const [name, open] of [
       expect(vault.entry("d2")).toBeDefined();
     });
 
+    it("keeps the same index snapshot when a commit changes no entry, and replaces it when one does", async () => {
+      const backend = await open();
+      const vault = await Vault.create(backend, "1357");
+      await vault.mutate((tx) => tx.putDoc(entry("d1", "Mariam"), new Uint8Array([1])));
+      const before = vault.snapshot();
+
+      await vault.mutate((tx) => tx.putMeta("sync", { cursor: 1 }));
+      expect(vault.snapshot()).toBe(before);
+
+      await vault.mutate((tx) => tx.putEntry(entry("d1", "Mariam Konaté")));
+      expect(vault.snapshot()).not.toBe(before);
+      expect(vault.snapshot().get("d1")?.summary).toMatchObject({ name: "Mariam Konaté" });
+      expect(before.get("d1")?.summary).toMatchObject({ name: "Mariam" });
+    });
+
     it("runs mutations one at a time so none is lost", async () => {
       const backend = await open();
       const vault = await Vault.create(backend, "1357");

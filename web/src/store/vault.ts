@@ -175,6 +175,11 @@ export class Vault {
     return this.index.values();
   }
 
+  /** The index as it is now; a commit that changes entries replaces it, one that does not keeps it. */
+  snapshot(): ReadonlyMap<string, IndexEntry> {
+    return this.index;
+  }
+
   entry(id: string): IndexEntry | undefined {
     return this.index.get(id);
   }
@@ -253,7 +258,7 @@ export class Vault {
   private async commit(tx: VaultTx): Promise<void> {
     const { docs, entries, meta } = tx.pending();
     if (docs.size === 0 && entries.size === 0 && meta.size === 0) return;
-    const next = new Map(this.index);
+    const next = entries.size === 0 ? this.index : new Map(this.index);
     const touched = new Set<string>();
     for (const [id, entry] of entries) {
       if (entry) next.set(id, entry);

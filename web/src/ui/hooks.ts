@@ -1,5 +1,5 @@
 import { createContext } from "preact";
-import { useContext, useEffect, useState } from "preact/hooks";
+import { useContext, useEffect, useMemo, useState } from "preact/hooks";
 import type { AppController, Session } from "../app/controller";
 import type { IndexEntry } from "../store/types";
 import type { A } from "../automerge";
@@ -27,15 +27,19 @@ export function useSession(): Session {
   return session;
 }
 
-/** The local index, refreshed after every committed change. */
+/**
+ * The local index, refreshed after every committed change to it. The same
+ * array as long as the index is the same, so screens sort and filter only
+ * when an entry changed (not when a sync only moved its cursor).
+ */
 export function useEntries(): readonly IndexEntry[] {
   const { vault } = useSession();
-  const [entries, setEntries] = useState<readonly IndexEntry[]>(() => [...vault.entries()]);
+  const [index, setIndex] = useState(() => vault.snapshot());
   useEffect(() => {
-    setEntries([...vault.entries()]);
-    return vault.subscribe(() => setEntries([...vault.entries()]));
+    setIndex(vault.snapshot());
+    return vault.subscribe(() => setIndex(vault.snapshot()));
   }, [vault]);
-  return entries;
+  return useMemo(() => [...index.values()], [index]);
 }
 
 export type Loaded<T> = { readonly state: "loading" } | { readonly state: "missing" } | { readonly state: "ready"; readonly doc: A.Doc<T> };

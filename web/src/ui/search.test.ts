@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { searchContacts } from "./search";
+import { searchContacts, sortByName } from "./search";
 import type { ContactSummary, IndexEntry } from "../store/types";
 
 type ContactEntry = IndexEntry & { summary: ContactSummary };
@@ -61,5 +61,13 @@ describe("searching contacts", () => {
   it("lists everyone for an empty query, and no one for two digits", () => {
     expect(ids("  ")).toEqual(["a", "b", "c"]);
     expect(ids("39")).toEqual([]);
+  });
+});
+
+describe("sorting contacts by name", () => {
+  it("ignores case and accents, and orders names that fold alike the same way on every phone", () => {
+    const names = ["fatou Bah", "Élodie Martin", "Edouard Petit", "Zeynep Kaya", "Awa Diallo", "elodie Martin", "حواء"];
+    const sorted = sortByName(names.map((n, i) => contact(String(i), n))).map((e) => e.summary.name);
+    expect(sorted).toEqual(["Awa Diallo", "Edouard Petit", "elodie Martin", "Élodie Martin", "fatou Bah", "Zeynep Kaya", "حواء"]);
   });
 });

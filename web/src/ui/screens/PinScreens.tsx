@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useI18n } from "../../i18n";
 import { useController } from "../hooks";
 import { TextInput } from "../components/Field";
@@ -51,7 +51,19 @@ export function PinSetupScreen() {
 
 export function UnlockScreen() {
   const controller = useController();
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  // Once this screen is drawn, while the PIN is typed: build the time
+  // formatter the status bar needs first (over 100 ms on a slow phone).
+  useEffect(() => {
+    const warm = (): void => void i18n.recent(new Date().toISOString());
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(warm, { timeout: 2_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(warm, 200);
+    return () => clearTimeout(timer);
+  }, [i18n]);
   const [pin, setPin] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);

@@ -31,7 +31,7 @@ export function SettingsScreen() {
       <section class="card">
         <h2>{t("settings.account")}</h2>
         <p>{t("settings.signedInAs", { name: account.displayName, username: account.username })}</p>
-        <p class="muted" dir="ltr">
+        <p class="muted">
           {t("settings.device", { id: account.deviceId.slice(0, 8) })}
         </p>
         <div class="actions actions--column">
