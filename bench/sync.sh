@@ -4,6 +4,10 @@
 #   bench/sync.sh            the full run (about 5 minutes on 2 cores)
 #   bench/sync.sh --quick    a tiny version, to check that the script works
 #   bench/sync.sh --out DIR  keep every report (JSON) and server log in DIR
+#   bench/sync.sh --ingest-only             only (b) at 10,000 documents
+#   bench/sync.sh --baseline OTHER_BINARY   also run (b) at 10,000 documents
+#       with another build of relais, interleaved with this one (before and
+#       after in the same run, so that the ratio survives a busy machine)
 #
 # Builds the release binary, starts `relais serve` on 127.0.0.1 with a
 # temporary data folder, and measures with `relais simulate` (phones over
@@ -20,11 +24,15 @@ set -euo pipefail
 
 quick=0
 out=""
+ingest_only=0
+baseline=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
         --out) out="${2:?--out needs a folder}"; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --ingest-only) ingest_only=1 ;;
+        --baseline) baseline="${2:?--baseline needs a relais binary}"; shift ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -71,9 +79,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then
+    echo "--baseline: $baseline is not an executable" >&2; exit 2
+fi
+
 echo "== building the release binary"
 (cd "$root" && RELAIS_SKIP_WEB="${RELAIS_SKIP_WEB:-1}" cargo build --release -p relais --quiet)
 relais="$root/target/release/relais"
+# A copy, so that a rebuild during the run cannot swap the binary under it.
+cp "$relais" "$work/relais"
+relais="$work/relais"
 
 # start_server NAME: a fresh data folder with one agency and one agent, then serve.
 start_server() {
@@ -97,7 +112,8 @@ start_server() {
 # simulate NAME ARGS...: run relais simulate, keep its JSON report as NAME.json.
 simulate() {
     local name="$1"; shift
-    "$relais" simulate --server "$url" --username "$username" --password "$password" \
+    # Always this build's simulator, so that a --baseline run differs only in the server.
+    "$work/relais" simulate --server "$url" --username "$username" --password "$password" \
         --server-pid "$server_pid" --json "$@" >"$out/$name.json"
     jq -r '"   \(.scenario): converged \(.converged)"' "$out/$name.json"
 }
@@ -110,6 +126,46 @@ simulate() {
     echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
+
+# ingest_line NAME: one line for an ingest report, with server CPU per document.
+ingest_line() {
+    jq -r --arg run "$1" '.phases[] | select(.name == "ingest") |
+      "(b) \($run): \(.documents) documents in \(.seconds | . * 100 | round / 100) s = " +
+      "\(.documents_per_second | round) documents/s, server \(.server.cpu_seconds) CPU s = " +
+      "\(.server.cpu_seconds * 1000 / .documents | . * 1000 | round / 1000) CPU ms/document, " +
+      "peak RSS \(.server.peak_rss_mib | . * 10 | round / 10) MiB"' "$out/$1.json"
+}
+
+if [ "$ingest_only" = 1 ] || [ -n "$baseline" ]; then
+    # Alternate the two builds so that both see the same load on average.
+    rounds=2
+    [ "$quick" = 1 ] && rounds=1
+    this="$relais"
+    for round in $(seq 1 "$rounds"); do
+        echo "== (b) ingest of $((ingest_devices * ingest_each)) documents, round $round"
+        relais="$this"
+        start_server "ingest-$round"
+        simulate "ingest-10k-$round" --scenario ingest --devices "$ingest_devices" \
+            --contacts-per-device "$ingest_each"
+        stop_server
+        if [ -n "$baseline" ]; then
+            relais="$baseline"
+            start_server "baseline-$round"
+            simulate "baseline-10k-$round" --scenario ingest --devices "$ingest_devices" \
+                --contacts-per-device "$ingest_each"
+            stop_server
+            relais="$this"
+        fi
+    done
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+    echo
+    echo "== results (reports in $out)"
+    for round in $(seq 1 "$rounds"); do
+        ingest_line "ingest-10k-$round"
+        [ -z "$baseline" ] || ingest_line "baseline-10k-$round"
+    done
+    [ "$ingest_only" = 1 ] && exit 0
+fi
 
 echo "== (a) a day at the agency: $day_existing contacts, $day_devices devices"
 start_server day
@@ -142,10 +198,7 @@ jq -r '
 ' "$out/day.json"
 jq -r '"(a) converged: \(.converged); documents \(.documents.total); work \(.work)"' "$out/day.json"
 for run in ingest-10k ingest-100k; do
-    jq -r --arg run "$run" '.phases[] | select(.name == "ingest") |
-      "(b) \($run): \(.documents) documents in \(.seconds | . * 100 | round / 100) s = " +
-      "\(.documents_per_second | round) documents/s, server \(.server.cpu_seconds) CPU s, " +
-      "peak RSS \(.server.peak_rss_mib | . * 10 | round / 10) MiB"' "$out/$run.json"
+    ingest_line "$run"
 done
 for run in first-sync-10k first-sync-100k; do
     jq -r --arg run "$run" '.phases[0] |

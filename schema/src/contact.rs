@@ -7,7 +7,7 @@ use automerge::ReadDoc;
 
 use crate::common::Common;
 use crate::country_code::CountryCode;
-use crate::ids::{FollowUpId, UserId};
+use crate::ids::{DocumentId, FollowUpId, UserId};
 use crate::phone_number::PhoneNumber;
 use crate::read::{self, MapRef};
 use crate::record_type::RecordType;
@@ -60,6 +60,9 @@ pub struct Contact {
     pub follow_ups: Vec<FollowUp>,
     /// Free notes.
     pub notes: Option<String>,
+    /// The contact this one was merged into by a supervisor: this record is
+    /// then a redirect, hidden from lists, and clients show the survivor.
+    pub merged_into: Option<DocumentId>,
 }
 
 /// A contact's consent (the `consent` map).
@@ -122,6 +125,7 @@ impl Contact {
                 .map(|map| FollowUp::from_map(doc, map))
                 .collect::<Result<_, _>>()?,
             notes: read::optional_text(doc, &root, "notes")?,
+            merged_into: read::optional_uuid(doc, &root, "merged_into")?,
         };
         if !contact.has_name() {
             return Err(ValidationError::new(
@@ -231,6 +235,17 @@ mod tests {
         let contact = fixtures::minimal_contact();
         let doc = written(&contact)?;
         assert_eq!(Contact::from_doc(&doc)?, contact);
+        Ok(())
+    }
+
+    #[test]
+    fn a_merged_contact_names_the_contact_it_was_merged_into() -> TestResult {
+        let mut contact = fixtures::full_contact()?;
+        contact.merged_into = Some(DocumentId::random());
+        let mut doc = written(&contact)?;
+        assert_eq!(Contact::from_doc(&doc)?, contact);
+        doc.put(ROOT, "merged_into", "not an id")?;
+        assert_eq!(Contact::from_doc(&doc).expect_err("not an id").path, "merged_into");
         Ok(())
     }
 

@@ -70,6 +70,7 @@ pub(crate) fn full_contact() -> Result<Contact, Box<dyn std::error::Error>> {
             },
         ],
         notes: Some("préfère être appelée le matin".to_owned()),
+        merged_into: None,
     })
 }
 
@@ -101,6 +102,7 @@ pub(crate) fn minimal_contact() -> Contact {
         stage: None,
         follow_ups: Vec::new(),
         notes: None,
+        merged_into: None,
     }
 }
 

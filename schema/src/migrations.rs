@@ -8,6 +8,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_store.sql"),
     include_str!("migrations/0002_projection.sql"),
     include_str!("migrations/0003_exports.sql"),
+    include_str!("migrations/0004_console.sql"),
+    include_str!("migrations/0005_curation.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -30,8 +30,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cached_doc;
+
 use automerge::ReadDoc;
 
+use self::cached_doc::CachedDoc;
 use crate::common::{record_type, Common};
 use crate::contact::Contact;
 use crate::record_type::RecordType;
@@ -53,6 +56,8 @@ pub enum Record {
 impl Record {
     /// The record a document holds, read according to its `type`.
     pub fn from_doc(doc: &impl ReadDoc) -> Result<Self, ValidationError> {
+        // Each map of the document is read in one pass rather than key by key.
+        let doc = &CachedDoc::new(doc);
         match record_type(doc)? {
             RecordType::Contact => Contact::from_doc(doc).map(Record::Contact),
             RecordType::Session => Session::from_doc(doc).map(Record::Session),

@@ -93,6 +93,12 @@ pub fn write_contact(tx: &mut impl Transactable, contact: &Contact) -> Result<()
         insert_follow_up(tx, &follow_ups, index, follow_up)?;
     }
     put_optional_text(tx, &ROOT, "notes", contact.notes.as_deref())?;
+    put_optional_str(
+        tx,
+        &ROOT,
+        "merged_into",
+        contact.merged_into.map(|v| v.to_string()).as_deref(),
+    )?;
     Ok(())
 }
 
@@ -690,6 +696,7 @@ mod tests {
                     stage,
                     follow_ups,
                     notes,
+                    merged_into: None,
                 },
             )
             .prop_filter("a contact has a name", Contact::has_name)

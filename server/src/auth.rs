@@ -6,10 +6,16 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use base64::Engine;
 use relais_sync::accounts::{self, DeviceToken, Role, TokenCheck, User};
+use relais_sync::semaphore::Semaphore;
 use relais_sync::DeviceAuth;
 
 use crate::api_error::ApiError;
 use crate::state::AppState;
+
+/// Password checks running at once. Argon2id takes 19 MiB and about 50 ms of
+/// CPU per check, so a burst of logins waits here rather than taking the
+/// memory and the processors from the rest of the server.
+static PASSWORD_CHECKS: Semaphore = Semaphore::new(2);
 
 /// Resolve the `Authorization: Bearer` device token.
 pub async fn device(req: &HttpRequest, state: &actix_web::web::Data<AppState>) -> Result<DeviceAuth, ApiError> {
@@ -51,8 +57,11 @@ pub async fn login(
     }
     let store = state.store.clone();
     let failed_username = username.clone();
-    let user =
-        actix_web::web::block(move || store.read(|conn| accounts::verify_login(conn, &username, &password))).await??;
+    let user = actix_web::web::block(move || {
+        let _turn = PASSWORD_CHECKS.acquire();
+        store.read(|conn| accounts::verify_login(conn, &username, &password))
+    })
+    .await??;
     match user {
         Some(user) => {
             state.logins.record_success(&key);

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// Largest request body accepted after decompression, in bytes.
     #[arg(long, env = "RELAIS_MAX_BODY", default_value_t = crate::settings::DEFAULT_MAX_BODY)]
     pub max_body: usize,
+    /// Believe `X-Forwarded-Proto: https` from the reverse proxy in front
+    /// (only when every request comes through it): console cookies get `Secure`.
+    #[arg(long, env = "RELAIS_TRUST_FORWARDED_PROTO")]
+    pub trust_forwarded_proto: bool,
 }
 
 /// Every subcommand.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod console_auth;
 pub mod demo;
 pub mod phone;
 pub mod rate_limit;

@@ -38,6 +38,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data.data,
         bind: args.bind,
         max_body: args.max_body,
+        trust_forwarded_proto: args.trust_forwarded_proto,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -58,6 +58,7 @@ pub fn blank_contact(author: Author, id: DocumentId, at: &str, given: &str, fami
         stage: None,
         follow_ups: Vec::new(),
         notes: None,
+        merged_into: None,
     }
 }
 

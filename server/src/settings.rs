@@ -12,6 +12,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Largest request body accepted, after decompression, in bytes.
     pub max_body: usize,
+    /// Whether `X-Forwarded-Proto` from a reverse proxy is believed.
+    pub trust_forwarded_proto: bool,
 }
 
 impl Settings {

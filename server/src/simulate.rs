@@ -24,11 +24,13 @@
 //! devices did not converge (or, for `ingest`, when a push was not
 //! acknowledged).
 
+pub mod compare;
 pub mod convergence;
 pub mod day;
 pub mod first_sync;
 pub mod fleet;
 pub mod ingest;
+pub mod load;
 pub mod report;
 pub mod server_process;
 
@@ -52,6 +54,10 @@ pub enum Scenario {
     Ingest,
     /// New phones fetch the whole agency.
     FirstSync,
+    /// Phones work and sync as fast as answered: latency percentiles, throughput, errors.
+    Load,
+    /// A `bench/compare` workload file (--workload), devices through their own links (--through).
+    Compare,
 }
 
 impl Scenario {
@@ -61,6 +67,8 @@ impl Scenario {
             Scenario::Day => "day",
             Scenario::Ingest => "ingest",
             Scenario::FirstSync => "first-sync",
+            Scenario::Load => "load",
+            Scenario::Compare => "compare",
         }
     }
 }
@@ -111,6 +119,12 @@ pub struct SimulateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The workload file of the compare scenario (bench/compare/generate.mjs).
+    #[arg(long)]
+    pub workload: Option<std::path::PathBuf>,
+    /// Compare scenario: each device's address for the measured phase, comma-separated.
+    #[arg(long)]
+    pub through: Option<String>,
 }
 
 /// Run the simulation, print the report, fail when the devices did not converge.
@@ -131,6 +145,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         Scenario::Day => day::run(&args, &server, &logins)?,
         Scenario::Ingest => ingest::run(&args, &server, &logins)?,
         Scenario::FirstSync => first_sync::run(&args, &server, &logins)?,
+        Scenario::Load => return load::run(&args, &server, &logins),
+        Scenario::Compare => return compare::run(&args, &server, &logins),
     };
     print(&report, args.json)?;
     if !report.converged {

@@ -50,6 +50,7 @@ impl Application {
             user_logins: LoginLimiter::new(MAX_FAILURES_PER_USER),
             metrics: Metrics::default(),
             max_body: settings.max_body,
+            trust_forwarded_proto: settings.trust_forwarded_proto,
         });
         let server =
             HttpServer::new(move || {
@@ -68,6 +69,8 @@ impl Application {
                     .service(routes::admin::list_devices)
                     .service(routes::admin::revoke_device)
                     .service(routes::export::scope())
+                    .configure(routes::console::configure)
+                    .configure(routes::curation::configure)
                     .default_service(web::to(routes::app::serve))
             })
             .listen(listener)

@@ -32,4 +32,7 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Largest decompressed body accepted.
     pub max_body: usize,
+    /// Whether `X-Forwarded-Proto: https` from the reverse proxy in front is
+    /// believed (console cookies are then marked `Secure`).
+    pub trust_forwarded_proto: bool,
 }

@@ -14,7 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::apply::load_document;
 use crate::error::StoreError;
-use relais_schema::{field_conflicts, AgencyId, Contact, DocumentId, Record, RecordType, Session, Visit};
+use relais_schema::{
+    field_conflicts, AgencyId, Contact, DocumentId, FieldConflict, Record, RecordType, Session, Visit,
+};
 
 /// Every projection table, with the column naming the document.
 const TABLES: [(&str, &str); 8] = [
@@ -37,6 +39,48 @@ pub fn delete_projection(tx: &Connection, id: DocumentId) -> Result<(), StoreErr
     Ok(())
 }
 
+/// What a document's rows will be, worked out from the document alone (no
+/// SQL), so that it can be computed away from the writer thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Projection {
+    /// The document fails validation: no rows, and this reason.
+    Quarantined(String),
+    /// The record and its conflicting fields.
+    Rows {
+        /// The record read from the document.
+        record: Box<Record>,
+        /// Fields holding concurrent values.
+        conflicts: Vec<FieldConflict>,
+    },
+}
+
+impl Projection {
+    /// Read and validate `doc`, pushed as a `declared` of `agency` under `id`.
+    pub fn of(id: DocumentId, agency: AgencyId, declared: RecordType, doc: &impl ReadDoc) -> Projection {
+        let record = match Record::from_doc(doc) {
+            Ok(record) => record,
+            Err(e) => return Projection::Quarantined(e.to_string()),
+        };
+        let common = record.common();
+        if record.record_type() != declared {
+            return Projection::Quarantined(format!(
+                "type: the document is a {}, pushed as a {declared}",
+                record.record_type()
+            ));
+        }
+        if common.id != id {
+            return Projection::Quarantined(format!("id: {} does not match the document id {id}", common.id));
+        }
+        if common.agency_id != agency {
+            return Projection::Quarantined("agency_id: does not match the agency of the device".to_string());
+        }
+        Projection::Rows {
+            record: Box::new(record),
+            conflicts: field_conflicts(doc),
+        }
+    }
+}
+
 /// Rebuild a document's rows. Returns the quarantine reason when the document
 /// fails validation (it then has no rows).
 pub fn project_document(
@@ -47,29 +91,30 @@ pub fn project_document(
     doc: &Automerge,
 ) -> Result<Option<String>, StoreError> {
     delete_projection(tx, id)?;
-    let record = match Record::from_doc(doc) {
-        Ok(record) => record,
-        Err(e) => return Ok(Some(e.to_string())),
+    write_projection(tx, id, agency, &Projection::of(id, agency, declared, doc))
+}
+
+/// Write the rows of a document that has none (a new document, or one whose
+/// rows were just deleted). Returns the quarantine reason, if any.
+pub fn write_projection(
+    tx: &Connection,
+    id: DocumentId,
+    agency: AgencyId,
+    projection: &Projection,
+) -> Result<Option<String>, StoreError> {
+    let (record, conflicts) = match projection {
+        Projection::Quarantined(reason) => return Ok(Some(reason.clone())),
+        Projection::Rows { record, conflicts } => (record, conflicts),
     };
-    let common = record.common();
-    if record.record_type() != declared {
-        return Ok(Some(format!(
-            "type: the document is a {}, pushed as a {declared}",
-            record.record_type()
-        )));
-    }
-    if common.id != id {
-        return Ok(Some(format!("id: {} does not match the document id {id}", common.id)));
-    }
-    if common.agency_id != agency {
-        return Ok(Some("agency_id: does not match the agency of the device".to_string()));
-    }
-    match &record {
+    match record.as_ref() {
+        // A merged contact is a redirect to its survivor: no rows, so lists,
+        // indicators and exports count the person once.
+        Record::Contact(contact) if contact.merged_into.is_some() => return Ok(None),
         Record::Contact(contact) => project_contact(tx, id, agency, contact)?,
         Record::Session(session) => project_session(tx, id, agency, session)?,
         Record::Visit(visit) => project_visit(tx, id, agency, visit)?,
     }
-    project_conflicts(tx, id, doc)?;
+    project_conflicts(tx, id, conflicts)?;
     Ok(None)
 }
 
@@ -208,13 +253,16 @@ pub fn project_visit(tx: &Connection, id: DocumentId, agency: AgencyId, v: &Visi
 }
 
 /// Write the document's conflicting fields, with the device that first sent each actor.
-fn project_conflicts(tx: &Connection, id: DocumentId, doc: &impl ReadDoc) -> Result<(), StoreError> {
+fn project_conflicts(tx: &Connection, id: DocumentId, conflicts: &[FieldConflict]) -> Result<(), StoreError> {
+    if conflicts.is_empty() {
+        return Ok(());
+    }
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO conflicts (doc_id, field, value, winner, actor, device_id, user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut who = tx.prepare_cached("SELECT device_id, user_id FROM actors WHERE actor = ?1")?;
-    for conflict in field_conflicts(doc) {
+    for conflict in conflicts {
         for value in &conflict.values {
             let (device, user): (Option<String>, Option<String>) = who
                 .query_row([value.actor.to_bytes()], |r| Ok((r.get(0)?, r.get(1)?)))

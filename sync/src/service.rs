@@ -3,12 +3,14 @@
 //! The push goes to the writer thread and commits before anything is answered;
 //! the pull is read afterwards on a reader, so it already includes what the
 //! push stored (minus the device's own rows). A request without a push never
-//! touches the writer.
+//! touches the writer. The Automerge work of a push is done before it
+//! reaches the writer ([`crate::prepare`]), so the writer mostly runs SQL.
 
-use crate::apply::apply_batch;
+use crate::apply::apply_prepared_batch;
 use crate::device_auth::DeviceAuth;
 use crate::error::StoreError;
 use crate::meta;
+use crate::prepare::{prepare_push, PreparedPush};
 use crate::protocol::{Pull, SyncRequest, SyncResponse};
 use crate::pull::pull_page;
 use crate::store::Store;
@@ -35,7 +37,16 @@ pub fn sync(store: &Store, who: DeviceAuth, request: SyncRequest, now: String) -
     } else {
         let batch = request.batch;
         let push = request.push;
-        store.write(move |conn| apply_batch(conn, &who, batch, &push, &now))?
+        // The Automerge work happens here, off the writer; the writer checks
+        // that each document is still as prepared. Preparing is only an
+        // optimisation: if it fails, the writer does all the work.
+        let prepared = store
+            .compute(|conn| prepare_push(conn, &who, batch, &push))
+            .unwrap_or_else(|e| {
+                tracing::warn!("preparing a push failed, the writer will merge it: {e}");
+                PreparedPush::none()
+            });
+        store.write(move |conn| apply_prepared_batch(conn, &who, batch, &push, prepared, &now))?
     };
     let (epoch, pull) = store.read(|conn| {
         let epoch = meta::epoch(conn)?.ok_or_else(|| StoreError::Inconsistent("the database has no epoch".into()))?;

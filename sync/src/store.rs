@@ -3,7 +3,10 @@
 //! Every write runs on the single writer thread, so SQLite never sees two
 //! writers and a batch is one transaction. Reads run on the caller's thread
 //! with a pooled read-only connection (WAL lets them proceed during writes).
-//! Both calls block: async callers run them on a blocking pool.
+//! Both calls block: async callers run them on a blocking pool. At most
+//! [`MAX_READERS`] read connections are open at once (others wait), and at
+//! most one CPU-heavy job per core runs through [`Store::compute`] (the
+//! Automerge work of a push, done ahead of the writer).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -14,11 +17,15 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 use crate::open::{open_reader, open_writer};
+use crate::semaphore::Semaphore;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 /// How many idle read connections are kept.
 const IDLE_READERS: usize = 8;
+
+/// How many read connections may be open at once (each has its own page cache).
+pub const MAX_READERS: usize = 16;
 
 /// A handle to the store; cheap to clone.
 #[derive(Debug, Clone)]
@@ -32,6 +39,10 @@ struct Inner {
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     writer_thread: Mutex<Option<thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Connection>>,
+    /// Places for open read connections.
+    reading: Semaphore,
+    /// Places for CPU-heavy work beside the writer.
+    computing: Semaphore,
 }
 
 impl Store {
@@ -61,6 +72,8 @@ impl Store {
                 writer: Mutex::new(Some(sender)),
                 writer_thread: Mutex::new(Some(writer_thread)),
                 readers: Mutex::new(Vec::new()),
+                reading: Semaphore::new(MAX_READERS),
+                computing: Semaphore::new(thread::available_parallelism().map_or(1, |n| n.get())),
             }),
         })
     }
@@ -89,11 +102,13 @@ impl Store {
         answer.recv().map_err(|_| StoreError::WriteAborted)?
     }
 
-    /// Run `f` with a read-only connection.
+    /// Run `f` with a read-only connection (waiting for one if
+    /// [`MAX_READERS`] are in use). `f` must not call `read` again.
     pub fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&Connection) -> Result<T, StoreError>,
     {
+        let _place = self.inner.reading.acquire();
         let pooled = self.inner.readers.lock().ok().and_then(|mut pool| pool.pop());
         let conn = match pooled {
             Some(conn) => conn,
@@ -106,6 +121,17 @@ impl Store {
             }
         }
         result
+    }
+
+    /// Run CPU-heavy work that reads the store (preparing a push) with a
+    /// read-only connection, at most one such job per core at once, so that
+    /// bursts of pushes leave the writer its share of the processors.
+    pub fn compute<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<T, StoreError>,
+    {
+        let _place = self.inner.computing.acquire();
+        self.read(f)
     }
 
     /// Stop accepting writes and wait until queued jobs are done and the

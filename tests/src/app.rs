@@ -48,6 +48,7 @@ pub fn spawn_app_with(dir: TempDir, max_body: usize) -> TestApp {
         data_dir: dir.path().to_path_buf(),
         bind: "127.0.0.1:0".parse().expect("loopback address"),
         max_body,
+        trust_forwarded_proto: false,
     };
     let (sender, receiver) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {

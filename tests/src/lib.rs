@@ -4,4 +4,6 @@
 pub mod app;
 pub mod process;
 pub use relais_server::phone;
+pub mod console;
+pub mod proxy;
 pub mod world;

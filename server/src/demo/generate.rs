@@ -245,6 +245,7 @@ impl RecordGenerator {
             stage: Some(stage),
             follow_ups,
             notes,
+            merged_into: None,
         }
     }
 
@@ -343,6 +344,7 @@ impl RecordGenerator {
             stage: Some(Stage::Contacted),
             follow_ups: Vec::new(),
             notes: None,
+            merged_into: None,
         }
     }
 

@@ -1,9 +1,11 @@
 //! Exports over HTTP: `GET /api/v1/exports/{table}.{format}` and the export
 //! log, `GET /api/v1/exports/log`.
 //!
-//! Credentials: HTTP Basic (for now) of a supervisor, who exports only their
+//! Credentials: HTTP Basic, or the console's session cookie when the request
+//! has no `Authorization` header, of a supervisor, who exports only their
 //! agencies (no `agency` filter means all of theirs; another agency is 403),
-//! or an administrator, who exports any. Agents get 403.
+//! or an administrator, who exports any. Agents get 403. The export log is
+//! for administrators.
 //!
 //! The query holds the filters: `agency` (name or id, repeatable), `from` and
 //! `to` (`YYYY-MM-DD`, inclusive), `agent` (a username) and
@@ -27,6 +29,7 @@ use tokio::sync::mpsc;
 use crate::api_error::ApiError;
 use crate::auth;
 use crate::clock;
+use crate::console_auth::ConsoleUser;
 use crate::state::AppState;
 
 /// Chunks in flight between the export thread and the response.
@@ -43,10 +46,15 @@ pub fn scope() -> actix_web::Scope {
 /// The latest exports, newest first (administrators only).
 #[get("/log")]
 async fn export_log(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    auth::basic(&req, &state, &[Role::Admin]).await?;
+    requester(&req, &state, &[Role::Admin]).await?;
+    Ok(HttpResponse::Ok().json(log_entries(&state).await?))
+}
+
+/// The export log as JSON rows, newest first.
+pub async fn log_entries(state: &AppState) -> Result<Vec<serde_json::Value>, ApiError> {
     let store = state.store.clone();
     let entries = web::block(move || store.read(|conn| exports::log::list_exports(conn, LOG_LINES))).await??;
-    let body: Vec<_> = entries
+    Ok(entries
         .iter()
         .map(|e| {
             serde_json::json!({
@@ -63,8 +71,26 @@ async fn export_log(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
                 "outcome": e.outcome,
             })
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+        .collect())
+}
+
+/// Who asks: HTTP Basic credentials when the request carries an
+/// `Authorization` header, else the console session cookie (a download is a
+/// GET, so it needs no CSRF value). Either way the role must be in `roles`.
+async fn requester(req: &HttpRequest, state: &web::Data<AppState>, roles: &[Role]) -> Result<User, ApiError> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return auth::basic(req, state, roles).await;
+    }
+    match ConsoleUser::from_cookie_if_present(req).await {
+        Some(user) => {
+            let user = user?.user;
+            if !roles.contains(&user.role) {
+                return Err(ApiError::Forbidden("this account's role may not do this".into()));
+            }
+            Ok(user)
+        }
+        None => auth::basic(req, state, roles).await,
+    }
 }
 
 /// `GET /api/v1/exports/{table}.{format}?agency=…&from=…&to=…&agent=…&pseudonymise=true`
@@ -75,7 +101,7 @@ async fn export(
     path: web::Path<String>,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = auth::basic(&req, &state, &[Role::Admin, Role::Supervisor]).await?;
+    let user = requester(&req, &state, &[Role::Admin, Role::Supervisor]).await?;
     let (table, format) = path
         .rsplit_once('.')
         .ok_or_else(|| ApiError::NotFound("no such export: use /api/v1/exports/{table}.{format}".into()))?;

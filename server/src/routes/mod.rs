@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod app;
+pub mod console;
+pub mod curation;
 pub mod devices;
 pub mod export;
 pub mod health;

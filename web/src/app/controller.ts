@@ -76,24 +76,37 @@ export class AppController {
   private engine: SyncEngine | null = null;
   private scheduler: SyncScheduler | null = null;
   private readonly listeners = new Set<() => void>();
+  private readonly phaseListeners = new Set<() => void>();
   private lockTimer: ReturnType<typeof setTimeout> | null = null;
   private periodTimer: ReturnType<typeof setInterval> | null = null;
   private unsubscribeVault: (() => void) | null = null;
 
   constructor(private readonly transport = new HttpTransport()) {}
 
+  /** Called on every change, the sync status included. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Called when the phase, the language or the session change, not when
+   * only the sync status does: the status changes at every save and every
+   * sync page, and the screens need not be drawn again for it.
+   */
+  subscribeToPhase(listener: () => void): () => void {
+    this.phaseListeners.add(listener);
+    return () => this.phaseListeners.delete(listener);
+  }
+
   private emit(): void {
+    for (const l of this.phaseListeners) l();
     for (const l of this.listeners) l();
   }
 
   private setStatus(patch: Partial<SyncStatus>): void {
     this.status = { ...this.status, ...patch };
-    this.emit();
+    for (const l of this.listeners) l();
   }
 
   async start(): Promise<void> {

@@ -46,6 +46,8 @@ export const ar: Record<MessageKey, string> & Record<string, string> = {
   "enrol.offline": "لا توجد شبكة. التسجيل يحتاج إلى اتصال.",
   "enrol.rateLimited": "محاولات كثيرة. انتظر قليلًا ثم أعد المحاولة.",
   "enrol.failed": "فشل التسجيل: {message}",
+  "enrol.console": "مشرف أو مسؤول؟ افتح لوحة الإشراف",
+  "console.unavailable": "تحتاج لوحة الإشراف إلى اتصال بالخادم. أعد المحاولة مع توفر الشبكة.",
 
   "pin.setTitle": "اختر رمزًا سريًا",
   "pin.setIntro": "هذا الرمز يحمي البيانات على الهاتف. سيُطلب عند كل فتح. بدونه لا يمكن قراءة البيانات.",

@@ -42,6 +42,8 @@ export const en: Record<MessageKey, string> = {
   "enrol.offline": "No network. Enrolment needs a connection.",
   "enrol.rateLimited": "Too many attempts. Wait a while and try again.",
   "enrol.failed": "Enrolment failed: {message}",
+  "enrol.console": "Supervisor or administrator? Open the console",
+  "console.unavailable": "The console needs a connection to the server. Try again with a network.",
 
   "pin.setTitle": "Choose a PIN",
   "pin.setIntro": "This PIN protects the data on the phone. It is asked each time the app opens. Without it, the data cannot be read.",

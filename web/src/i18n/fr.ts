@@ -41,6 +41,8 @@ export const fr = {
   "enrol.offline": "Pas de réseau. L’inscription demande une connexion.",
   "enrol.rateLimited": "Trop d’essais. Attendez un moment puis réessayez.",
   "enrol.failed": "L’inscription a échoué : {message}",
+  "enrol.console": "Superviseur ou administrateur ? Ouvrir la console",
+  "console.unavailable": "La console demande une connexion au serveur. Réessayez avec du réseau.",
 
   "pin.setTitle": "Choisissez un code",
   "pin.setIntro": "Ce code protège les données sur le téléphone. Il sera demandé à chaque ouverture. Sans lui, les données ne peuvent pas être lues.",

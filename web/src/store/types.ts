@@ -31,6 +31,8 @@ export interface ContactSummary {
   readonly nationality: string;
   readonly createdAt: string;
   readonly conflicts: number;
+  /** The contact a supervisor merged this one into (it is then hidden, a redirect). */
+  readonly mergedInto?: string;
 }
 
 export interface SessionSummary {

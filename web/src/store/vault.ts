@@ -5,28 +5,24 @@
  * and search never open a document.
  *
  * Writes go through {@link Vault.mutate}: one at a time (an async lock),
- * prepared against the current state, then sealed and written in one
- * backend batch; the in-memory index changes only after the batch is durable.
+ * prepared against the current state, then sealed (all values at once) and
+ * written in one backend batch; the in-memory index changes only after the
+ * batch is durable. A save rewrites only the index buckets it touches
+ * (see {@link ./buckets}).
  *
  * {@link Vault.changePin} seals everything again under a new key in one
  * batch, so an interrupted change leaves the old PIN working, never a mix.
  */
 import { checkVerifier, decrypt, deriveKey, encrypt, makeVerifier, newKeyParams, type KeyParams } from "./crypto";
 import { StoreName, type StorageBackend, type Write } from "./backend";
+import { bucketOf, decodeBucket, encodeBucket } from "./buckets";
 import type { IndexEntry } from "./types";
 import { bytesToHex, hexToBytes } from "../bytes";
 
-const BUCKETS = 64;
 const ConfigKey = { KeyParams: "key-params", Verifier: "pin-verifier" } as const;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-export function bucketOf(id: string): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return `b${(h % BUCKETS).toString().padStart(2, "0")}`;
-}
 
 function toJsonBytes(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
@@ -132,7 +128,12 @@ export class VaultTx {
 }
 
 export class Vault {
+  /** Changed in place, only once a commit is durable: copying 5,000 entries at every save costs a slow phone milliseconds. */
   private index = new Map<string, IndexEntry>();
+  /** {@link snapshot}, until an entry changes. */
+  private listed: readonly IndexEntry[] | null = null;
+  /** The ids each stored index bucket holds; changed with {@link index}, after the write. */
+  private buckets = new Map<string, ReadonlySet<string>>();
   private lock: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   /** Set while a PIN change rewrites the store: reads wait for the new key. */
@@ -162,22 +163,36 @@ export class Vault {
   }
 
   private async loadIndex(): Promise<void> {
-    const buckets = await this.backend.entries(StoreName.Index);
-    const opened = await Promise.all(buckets.map(([, sealed]) => decrypt(this.key, sealed)));
+    const stored = await this.backend.entries(StoreName.Index);
+    // Each entry is written to the bucket of its id, so a bucket's key says where its entries live.
+    const opened = await Promise.all(stored.map(async ([bucket, sealed]) => ({ bucket, plain: await decrypt(this.key, sealed) })));
     const index = new Map<string, IndexEntry>();
-    for (const plain of opened) {
-      for (const entry of fromJsonBytes(plain) as IndexEntry[]) index.set(entry.id, entry);
+    const members = new Map<string, ReadonlySet<string>>();
+    for (const { bucket, plain } of opened) {
+      const ids = new Set<string>();
+      for (const entry of decodeBucket(plain)) {
+        index.set(entry.id, entry);
+        ids.add(entry.id);
+      }
+      members.set(bucket, ids);
     }
     this.index = index;
+    this.listed = null;
+    this.buckets = members;
   }
 
+  /** Every entry, live: iterate without awaiting in between, or inside {@link mutate} (commits change the index in place). */
   entries(): IterableIterator<IndexEntry> {
     return this.index.values();
   }
 
-  /** The index as it is now; a commit that changes entries replaces it, one that does not keeps it. */
-  snapshot(): ReadonlyMap<string, IndexEntry> {
-    return this.index;
+  /**
+   * Every entry as it is now: the same array until a commit changes an
+   * entry, then a new one (the old one is left as it was).
+   */
+  snapshot(): readonly IndexEntry[] {
+    this.listed ??= [...this.index.values()];
+    return this.listed;
   }
 
   entry(id: string): IndexEntry | undefined {
@@ -258,36 +273,44 @@ export class Vault {
   private async commit(tx: VaultTx): Promise<void> {
     const { docs, entries, meta } = tx.pending();
     if (docs.size === 0 && entries.size === 0 && meta.size === 0) return;
-    const next = entries.size === 0 ? this.index : new Map(this.index);
-    const touched = new Set<string>();
+    // The ids of each touched bucket after this commit: copies, applied once the batch is durable.
+    const touched = new Map<string, Set<string>>();
     for (const [id, entry] of entries) {
-      if (entry) next.set(id, entry);
-      else next.delete(id);
-      touched.add(bucketOf(id));
+      const bucket = bucketOf(id);
+      let ids = touched.get(bucket);
+      if (!ids) {
+        ids = new Set(this.buckets.get(bucket));
+        touched.set(bucket, ids);
+      }
+      if (entry) ids.add(id);
+      else ids.delete(id);
     }
-    const writes: Write[] = [];
-    const sealedDocs = await Promise.all(
-      [...docs].map(async ([id, bytes]): Promise<Write> =>
-        bytes
-          ? { op: "put", store: StoreName.Docs, key: id, value: await encrypt(this.key, bytes) }
-          : { op: "delete", store: StoreName.Docs, key: id },
+    const seal = async (store: StoreName, key: string, plain: Uint8Array): Promise<Write> => ({
+      op: "put",
+      store,
+      key,
+      value: await encrypt(this.key, plain),
+    });
+    // Every value is sealed at once: WebCrypto works off the main thread, so one wait instead of one per value.
+    const writes = await Promise.all([
+      ...[...docs].map(([id, bytes]): Promise<Write> | Write =>
+        bytes ? seal(StoreName.Docs, id, bytes) : { op: "delete", store: StoreName.Docs, key: id },
       ),
-    );
-    writes.push(...sealedDocs);
-    const byBucket = new Map<string, IndexEntry[]>([...touched].map((b) => [b, []]));
-    for (const entry of next.values()) byBucket.get(bucketOf(entry.id))?.push(entry);
-    for (const [bucket, list] of byBucket) {
-      writes.push(
-        list.length === 0
-          ? { op: "delete", store: StoreName.Index, key: bucket }
-          : { op: "put", store: StoreName.Index, key: bucket, value: await encrypt(this.key, toJsonBytes(list)) },
-      );
-    }
-    for (const [key, value] of meta) {
-      writes.push({ op: "put", store: StoreName.Meta, key, value: await encrypt(this.key, toJsonBytes(value)) });
-    }
+      ...[...touched].map(([bucket, ids]): Promise<Write> | Write =>
+        ids.size === 0 ? { op: "delete", store: StoreName.Index, key: bucket } : seal(StoreName.Index, bucket, encodeBucket(ids, (id) => tx.entry(id))),
+      ),
+      ...[...meta].map(([key, value]) => seal(StoreName.Meta, key, toJsonBytes(value))),
+    ]);
     await this.backend.write(writes);
-    this.index = next;
+    for (const [id, entry] of entries) {
+      if (entry) this.index.set(id, entry);
+      else this.index.delete(id);
+    }
+    if (entries.size > 0) this.listed = null;
+    for (const [bucket, ids] of touched) {
+      if (ids.size === 0) this.buckets.delete(bucket);
+      else this.buckets.set(bucket, ids);
+    }
     for (const listener of this.listeners) listener();
   }
 
@@ -296,6 +319,8 @@ export class Vault {
     await this.lock.catch(() => undefined);
     await this.backend.clear();
     this.index = new Map();
+    this.listed = null;
+    this.buckets = new Map();
     for (const listener of this.listeners) listener();
   }
 }

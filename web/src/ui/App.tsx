@@ -2,7 +2,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { useRegisterSW } from "virtual:pwa-register/preact";
 import { Phase, type AppController } from "../app/controller";
 import { I18nContext, makeTranslator, useI18n } from "../i18n";
-import { ControllerContext, useControllerState } from "./hooks";
+import { ControllerContext, usePhaseState } from "./hooks";
 import { useRoute, type Route } from "./router";
 import { StatusBar } from "./components/StatusBar";
 import { BottomNav } from "./components/BottomNav";
@@ -27,7 +27,8 @@ export function App({ controller }: { readonly controller: AppController }) {
 }
 
 function Localised() {
-  const controller = useControllerState();
+  // Not at every sync status change: the status bar subscribes to those itself.
+  const controller = usePhaseState();
   const translator = useMemo(() => makeTranslator(controller.language), [controller.language]);
   useEffect(() => {
     document.documentElement.lang = translator.lang;
@@ -50,7 +51,14 @@ function Phases({ controller }: { readonly controller: AppController }) {
     case Phase.Broken:
       return <p class="loading" role="alert">{t("app.storageError")}</p>;
     case Phase.Enrol:
-      return <EnrolScreen />;
+      return (
+        <>
+          <EnrolScreen />
+          <p class="gate">
+            <a href="/console">{t("enrol.console")}</a>
+          </p>
+        </>
+      );
     case Phase.SetPin:
       return <PinSetupScreen />;
     case Phase.Locked:

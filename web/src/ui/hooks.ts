@@ -1,9 +1,10 @@
 import { createContext } from "preact";
-import { useContext, useEffect, useMemo, useState } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import type { AppController, Session } from "../app/controller";
 import type { IndexEntry } from "../store/types";
 import type { A } from "../automerge";
 import { automergeReady } from "../automerge";
+import { prepareSearchWhenIdle } from "./search";
 
 export const ControllerContext = createContext<AppController | null>(null);
 
@@ -13,11 +14,19 @@ export function useController(): AppController {
   return controller;
 }
 
-/** Re-renders on every controller change. */
+/** Re-renders on every controller change, the sync status included. */
 export function useControllerState(): AppController {
   const controller = useController();
   const [, setVersion] = useState(0);
   useEffect(() => controller.subscribe(() => setVersion((v) => v + 1)), [controller]);
+  return controller;
+}
+
+/** Re-renders when the phase, language or session change; not at every sync status change. */
+export function usePhaseState(): AppController {
+  const controller = useController();
+  const [, setVersion] = useState(0);
+  useEffect(() => controller.subscribeToPhase(() => setVersion((v) => v + 1)), [controller]);
   return controller;
 }
 
@@ -30,16 +39,18 @@ export function useSession(): Session {
 /**
  * The local index, refreshed after every committed change to it. The same
  * array as long as the index is the same, so screens sort and filter only
- * when an entry changed (not when a sync only moved its cursor).
+ * when an entry changed (not when a sync only moved its cursor). Search
+ * keys of new entries are prepared while the phone is idle.
  */
 export function useEntries(): readonly IndexEntry[] {
   const { vault } = useSession();
-  const [index, setIndex] = useState(() => vault.snapshot());
+  const [entries, setEntries] = useState(() => vault.snapshot());
   useEffect(() => {
-    setIndex(vault.snapshot());
-    return vault.subscribe(() => setIndex(vault.snapshot()));
+    setEntries(vault.snapshot());
+    return vault.subscribe(() => setEntries(vault.snapshot()));
   }, [vault]);
-  return useMemo(() => [...index.values()], [index]);
+  useEffect(() => prepareSearchWhenIdle(entries), [entries]);
+  return entries;
 }
 
 export type Loaded<T> = { readonly state: "loading" } | { readonly state: "missing" } | { readonly state: "ready"; readonly doc: A.Doc<T> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { searchContacts, sortByName } from "./search";
+import { prepareSearchWhenIdle, searchContacts, sortByName } from "./search";
 import type { ContactSummary, IndexEntry } from "../store/types";
 
 type ContactEntry = IndexEntry & { summary: ContactSummary };
@@ -69,5 +69,24 @@ describe("sorting contacts by name", () => {
     const names = ["fatou Bah", "Élodie Martin", "Edouard Petit", "Zeynep Kaya", "Awa Diallo", "elodie Martin", "حواء"];
     const sorted = sortByName(names.map((n, i) => contact(String(i), n))).map((e) => e.summary.name);
     expect(sorted).toEqual(["Awa Diallo", "Edouard Petit", "elodie Martin", "Élodie Martin", "fatou Bah", "Zeynep Kaya", "حواء"]);
+  });
+});
+
+describe("preparing search keys while the phone is idle", () => {
+  it("prepares every contact in slices, then says so, and the search finds the same people", async () => {
+    const many = Array.from({ length: 1_200 }, (_, i) => contact(`m${i}`, `Personne ${i}`, `06 ${String(i).padStart(4, "0")} 99 99`, i % 2 ? "Mermoz" : "La Duchère"));
+    await new Promise<void>((resolve) => prepareSearchWhenIdle(many, resolve));
+    expect(searchContacts(many, "duchere").length).toBe(600);
+    expect(searchContacts(many, "personne mermoz").length).toBe(600);
+    expect(searchContacts(many, "0042 99").map((e) => e.id)).toEqual(["m42"]);
+  });
+
+  it("stops when told to", async () => {
+    let stoppedOneFinished = false;
+    const stop = prepareSearchWhenIdle([contact("x", "Zara Ba")], () => (stoppedOneFinished = true));
+    stop();
+    // Slices run in order: once a later preparation is done, the stopped one would have finished too.
+    await new Promise<void>((resolve) => prepareSearchWhenIdle([contact("y", "Yao Koffi")], resolve));
+    expect(stoppedOneFinished).toBe(false);
   });
 });

@@ -41,12 +41,64 @@ const NUMBER_WORD = /^[0-9]{3,}$/;
 export function searchContacts<E extends ContactEntry>(contacts: readonly E[], query: string): E[] {
   const words = fold(query).split(/\s+/).filter((w) => w !== "");
   if (words.length === 0) return [...contacts];
-  const number = PHONE_LIKE.test(query.trim()) ? query.replace(/[^0-9]/g, "") : "";
-  return contacts.filter((e) => {
+  const whole = PHONE_LIKE.test(query.trim()) ? query.replace(/[^0-9]/g, "") : "";
+  const number = whole.length >= 3 ? whole : "";
+  const numeric = words.map((w) => NUMBER_WORD.test(w));
+  const out: E[] = [];
+  for (const e of contacts) {
     const k = searchKeys(e.summary);
-    if (number.length >= 3 && k.digits.includes(number)) return true;
-    return words.every((w) => k.text.includes(w) || (NUMBER_WORD.test(w) && k.digits.includes(w)));
-  });
+    if ((number !== "" && k.digits.includes(number)) || everyWordMatches(k, words, numeric)) out.push(e);
+  }
+  return out;
+}
+
+function everyWordMatches(k: Keys, words: readonly string[], numeric: readonly boolean[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (!k.text.includes(w) && !(numeric[i] && k.digits.includes(w))) return false;
+  }
+  return true;
+}
+
+/** Contacts prepared per slice where the browser cannot say how long it will stay idle. */
+const PREPARE_SLICE = 250;
+
+/**
+ * Computes the search keys of `entries` while the phone is idle, a slice at
+ * a time, so that the first keystroke does not fold 5,000 names at once.
+ * Keys stay with their summary, so a later index that shares them costs
+ * nothing. `onPrepared` is called once every key is ready. Returns a
+ * function that stops the work.
+ */
+export function prepareSearchWhenIdle(entries: readonly IndexEntry[], onPrepared: () => void = () => undefined): () => void {
+  let next = 0;
+  let cancel: (() => void) | null = null;
+  const prepare = (more: () => boolean): void => {
+    while (next < entries.length && more()) {
+      const summary = (entries[next++] as IndexEntry).summary;
+      if (summary.kind === "contact") searchKeys(summary);
+    }
+    if (next < entries.length) {
+      schedule();
+    } else {
+      cancel = null;
+      onPrepared();
+    }
+  };
+  const schedule = (): void => {
+    if (typeof requestIdleCallback === "function") {
+      const handle = requestIdleCallback((deadline) => prepare(() => deadline.timeRemaining() > 1));
+      cancel = () => cancelIdleCallback(handle);
+    } else {
+      const handle = setTimeout(() => {
+        const end = next + PREPARE_SLICE;
+        prepare(() => next < end);
+      }, 0);
+      cancel = () => clearTimeout(handle);
+    }
+  };
+  schedule();
+  return () => cancel?.();
 }
 
 const sortKeys = new WeakMap<ContactSummary, string>();

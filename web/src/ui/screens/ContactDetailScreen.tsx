@@ -1,8 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useI18n, type MessageKey } from "../../i18n";
 import { useDoc, useFlash, useSession } from "../hooks";
 import { Screen } from "../components/Screen";
-import { hashFlag } from "../router";
+import { hashFlag, navigate } from "../router";
 import { A } from "../../automerge";
 import {
   addFollowUp,
@@ -17,11 +17,17 @@ import {
 import { FollowUpKind, Stage } from "../../model/vocabulary";
 import { todayIso } from "../../model/common";
 import { alertStorage } from "./ContactFormScreen";
+import { mergedInto } from "../../model/redirect";
 
 export function ContactDetailScreen({ id }: { readonly id: string }) {
   const { t } = useI18n();
   const loaded = useDoc<ContactDoc>(id);
-  if (loaded.state === "loading") return <Screen title={t("contacts.title")} back="/contacts"><p class="muted">{t("app.loading")}</p></Screen>;
+  // A contact merged into another by a supervisor opens as the survivor.
+  const survivor = loaded.state === "ready" ? mergedInto(loaded.doc) : null;
+  useEffect(() => {
+    if (survivor) navigate(`/contacts/${survivor}`, true);
+  }, [survivor]);
+  if (loaded.state === "loading" || survivor) return <Screen title={t("contacts.title")} back="/contacts"><p class="muted">{t("app.loading")}</p></Screen>;
   if (loaded.state === "missing") return <Screen title={t("contacts.title")} back="/contacts"><p class="empty">{t("contact.notFound")}</p></Screen>;
   return <ContactDetail id={id} doc={loaded.doc} />;
 }

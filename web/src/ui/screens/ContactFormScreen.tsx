@@ -1,6 +1,6 @@
-import { useMemo, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
 import { useI18n, type MessageKey, type Translator } from "../../i18n";
-import { useDoc, useDraft, useEntries, useSession } from "../hooks";
+import { useDoc, useDraft, useSession } from "../hooks";
 import { Screen } from "../components/Screen";
 import { Chips, Choice, Select, TextArea, TextInput } from "../components/Field";
 import { Dialog } from "../components/Dialog";
@@ -66,10 +66,11 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
   const i18n = useI18n();
   const { t } = i18n;
   const session = useSession();
-  const entries = useEntries();
   const [form, setForm, clearDraft] = useDraft<ContactForm>(draftKey, () => initial);
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
+  // Set at once on a tap, before the button is drawn disabled: a second tap never saves twice.
+  const savingNow = useRef(false);
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [otherLanguage, setOtherLanguage] = useState("");
   const problems = validateContact(form);
@@ -80,8 +81,11 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
   const set = <K extends keyof ContactForm>(key: K, value: ContactForm[K]): void => setForm({ ...form, [key]: value });
 
   const save = async (checkDuplicates: boolean): Promise<void> => {
-    setShowErrors(true);
-    if (Object.keys(problems).length > 0) return;
+    if (savingNow.current) return;
+    if (Object.keys(problems).length > 0) {
+      setShowErrors(true);
+      return;
+    }
     if (checkDuplicates) {
       const found = findDuplicates(
         {
@@ -90,7 +94,7 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
           birthYear: form.birthYear.trim() === "" ? null : Number(form.birthYear),
           nationality: form.nationality,
         },
-        entries,
+        session.vault.entries(),
         id,
       );
       if (found.length > 0) {
@@ -98,13 +102,18 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
         return;
       }
     }
-    setDuplicates([]);
-    setSaving(true);
+    if (duplicates.length > 0) setDuplicates([]);
+    savingNow.current = true;
+    const saved = saveContact(session, form, id);
+    // Drawn with the next frame, as it would be anyway, so that drawing it
+    // does not hold back the document change and its sealing.
+    requestAnimationFrame(() => setSaving(savingNow.current));
     try {
-      const saved = await saveContact(session, form, id);
+      const savedId = await saved;
       clearDraft();
-      navigate(`/contacts/${saved}?saved`, id !== undefined);
+      navigate(`/contacts/${savedId}?saved`, id !== undefined);
     } catch {
+      savingNow.current = false;
       setSaving(false);
       alertStorage(t);
     }
@@ -117,7 +126,22 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
     const collator = new Intl.Collator(i18n.lang);
     return [...COMMON_NATIONALITIES].map((code) => ({ value: code as string, label: i18n.region(code) })).sort((a, b) => collator.compare(a.label, b.label));
   }, [i18n]);
-  const languageOptions = [...new Set([...COMMON_LANGUAGES, ...form.languages])].map((code) => ({ value: code as string, label: i18n.language(code) }));
+  const languageOptions = useMemo(
+    () => [...new Set([...COMMON_LANGUAGES, ...form.languages])].map((code) => ({ value: code as string, label: i18n.language(code) })),
+    [i18n, form.languages],
+  );
+  const choices = useMemo(
+    () => ({
+      scope: options(ConsentScope, "scope", t),
+      sex: options(Sex, "sex", t),
+      age: options(AgeBand, "age", t),
+      status: options(MigrationStatus, "status", t),
+      education: options(Education, "education", t),
+      interest: options(Interest, "interest", t),
+      stage: options(Stage, "stage", t),
+    }),
+    [t],
+  );
 
   return (
     <Screen title={id ? t("contact.editTitle") : t("contact.newTitle")} back={id ? `/contacts/${id}` : "/contacts"}>
@@ -138,7 +162,7 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
           </label>
           {err("consentGiven") ? <p class="field__error" role="alert">{err("consentGiven")}</p> : null}
           {consented ? (
-            <Chips legend={t("contact.consentScope")} name="scope" options={options(ConsentScope, "scope", t)} selected={form.consentScope} onChange={(v) => set("consentScope", v)} />
+            <Chips legend={t("contact.consentScope")} name="scope" options={choices.scope} selected={form.consentScope} onChange={(v) => set("consentScope", v)} />
           ) : (
             <p class="muted">{t("contact.consentRequired")}</p>
           )}
@@ -149,11 +173,11 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
           <TextInput label={t("contact.givenName")} name="given_name" value={form.givenName} onInput={(v) => set("givenName", v)} error={err("givenName")} />
           <TextInput label={t("contact.familyName")} name="family_name" value={form.familyName} onInput={(v) => set("familyName", v)} />
           <TextInput label={t("contact.alias")} name="alias" value={form.alias} onInput={(v) => set("alias", v)} />
-          <Choice legend={t("contact.sex")} name="sex" options={options(Sex, "sex", t)} value={form.sex} onChange={(v) => set("sex", v)} />
+          <Choice legend={t("contact.sex")} name="sex" options={choices.sex} value={form.sex} onChange={(v) => set("sex", v)} />
           <TextInput label={t("contact.birthYear")} name="birth_year" inputMode="numeric" value={form.birthYear} onInput={(v) => set("birthYear", v)} error={err("birthYear") ? `${err("birthYear")} (${year})` : undefined} dir="ltr" />
-          {form.birthYear.trim() === "" ? <Select label={t("contact.ageBand")} name="age_band" value={form.ageBand} options={options(AgeBand, "age", t)} onChange={(v) => set("ageBand", v)} /> : null}
+          {form.birthYear.trim() === "" ? <Select label={t("contact.ageBand")} name="age_band" value={form.ageBand} options={choices.age} onChange={(v) => set("ageBand", v)} /> : null}
           <Select label={t("contact.nationality")} name="nationality" value={form.nationality} options={nationalities} onChange={(v) => set("nationality", v)} error={err("nationality")} />
-          <Select label={t("contact.status")} name="status" value={form.status} options={options(MigrationStatus, "status", t)} onChange={(v) => set("status", v)} />
+          <Select label={t("contact.status")} name="status" value={form.status} options={choices.status} onChange={(v) => set("status", v)} />
           <TextInput label={t("contact.phone")} name="phone" type="tel" inputMode="tel" value={form.phone} onInput={(v) => set("phone", v)} error={err("phone")} dir="ltr" />
           <Chips legend={t("contact.languages")} name="languages" options={languageOptions} selected={form.languages} onChange={(v) => set("languages", v)} />
           <div class="inline">
@@ -181,10 +205,10 @@ function ContactEditor({ id, initial, draftKey }: { readonly id?: string; readon
 
         <fieldset disabled={!consented} class="section">
           <legend>{t("stage.title")}</legend>
-          <Select label={t("contact.education")} name="education" value={form.education} options={options(Education, "education", t)} onChange={(v) => set("education", v)} />
+          <Select label={t("contact.education")} name="education" value={form.education} options={choices.education} onChange={(v) => set("education", v)} />
           <TextArea label={t("contact.skills")} name="skills" value={form.skills} onInput={(v) => set("skills", v)} />
-          <Chips legend={t("contact.interests")} name="interests" options={options(Interest, "interest", t)} selected={form.interests} onChange={(v) => set("interests", v)} />
-          <Select label={t("contact.stage")} name="stage" value={form.stage} options={options(Stage, "stage", t)} onChange={(v) => set("stage", v)} />
+          <Chips legend={t("contact.interests")} name="interests" options={choices.interest} selected={form.interests} onChange={(v) => set("interests", v)} />
+          <Select label={t("contact.stage")} name="stage" value={form.stage} options={choices.stage} onChange={(v) => set("stage", v)} />
           <TextArea label={t("contact.notes")} name="notes" value={form.notes} onInput={(v) => set("notes", v)} />
         </fieldset>
 

@@ -3,7 +3,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import { useEntries } from "../hooks";
 import { Screen } from "../components/Screen";
 import { Meta } from "../components/Meta";
-import type { ContactSummary, IndexEntry } from "../../store/types";
+import { listedContacts } from "../../model/redirect";
 import { searchContacts, sortByName } from "../search";
 
 /** Rows drawn at first (a phone shows six): more on request, so opening stays fast at 5,000 contacts. */
@@ -15,7 +15,7 @@ export function ContactsScreen() {
   const entries = useEntries();
   const [query, setQuery] = useState("");
   const [shown, setShown] = useState(PAGE);
-  const contacts = useMemo(() => sortByName(entries.filter((e): e is IndexEntry & { summary: ContactSummary } => e.summary.kind === "contact")), [entries]);
+  const contacts = useMemo(() => sortByName(listedContacts(entries)), [entries]);
   const results = useMemo(() => searchContacts(contacts, query), [contacts, query]);
 
   return (

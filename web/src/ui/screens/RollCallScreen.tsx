@@ -9,7 +9,7 @@ import { markAttendance, readMarks, sessionToForm, type SessionDoc } from "../..
 import { AttendanceStatus, Sex } from "../../model/vocabulary";
 import { emptyContactForm, validateContact, type ContactForm } from "../../model/contact";
 import { nowIso } from "../../model/common";
-import type { ContactSummary, IndexEntry } from "../../store/types";
+import { listedContacts } from "../../model/redirect";
 import { searchContacts, sortByName } from "../search";
 import { alertStorage, options, saveContact } from "./ContactFormScreen";
 import type { A } from "../../automerge";
@@ -24,7 +24,6 @@ export function RollCallScreen({ id }: { readonly id: string }) {
   return <RollCall id={id} doc={loaded.doc} />;
 }
 
-type ContactEntry = IndexEntry & { summary: ContactSummary };
 
 function RollCall({ id, doc }: { readonly id: string; readonly doc: A.Doc<SessionDoc> }) {
   const i18n = useI18n();
@@ -37,7 +36,7 @@ function RollCall({ id, doc }: { readonly id: string; readonly doc: A.Doc<Sessio
   const [walkIn, setWalkIn] = useState(false);
   const form = sessionToForm(doc);
   const marks = readMarks(doc);
-  const contacts = useMemo(() => sortByName(entries.filter((e): e is ContactEntry => e.summary.kind === "contact")), [entries]);
+  const contacts = useMemo(() => sortByName(listedContacts(entries)), [entries]);
   const results = useMemo(() => {
     const found = searchContacts(contacts, query);
     // Those already marked first, so the roll call reads as it goes.

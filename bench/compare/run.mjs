@@ -1,0 +1,287 @@
+// Runs every workload on every system and writes the report.
+//
+//   node run.mjs --scale tiny|full --relais target/release/relais --out DIR [--docs DIR]
+//                [--workloads w0,w1,...] [--systems relais,pouchdb,automerge-repo]
+//                [--merge earlier-results.json,...] [--limit SECONDS]
+// With `--systems ""` nothing runs: the report is written from the merged files.
+//
+// For each workload and system: a fresh server on 127.0.0.1, a counting
+// proxy in front of it with one port per device (shaped to 2G for W3), and
+// the system's client playing the workload file. The client announces its
+// measured phase on stderr; the runner then resets the proxy's counters and
+// the server's peak memory and notes its CPU time, and reads them again at
+// the end. Exit status 1 when Relais lost anything, its devices differ, or a
+// client failed.
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { generate } from "./generate.mjs";
+import { floorOf } from "./floor.mjs";
+import { PROFILE_2G, startProxy } from "./proxy.mjs";
+import { readWorkload, options } from "./clients/common.mjs";
+import { writeReport } from "./report.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const opts = options();
+const scale = opts.scale ?? "tiny";
+const relais = path.resolve(opts.relais ?? path.join(here, "../../target/release/relais"));
+const out = path.resolve(opts.out ?? path.join(here, "../../target/bench-compare"));
+const workloads = (opts.workloads ?? "w0,w1,w2,w2small,w3").split(",");
+const systems = (opts.systems ?? "relais,pouchdb,automerge-repo").split(",").filter(Boolean);
+/** Seconds a client may run before it is stopped and reported as not finished. */
+const LIMIT = Number(opts.limit ?? (scale === "full" ? 480 : 150));
+/**
+ * Workloads a system is not run on at full scale, with why: automerge-repo's
+ * setup of the W1 and W2-at-1,000 agencies already ran past the time limit
+ * here (docs/benchmarks-compare.md), so 10,000 and 100,000 documents would
+ * only burn the limit.
+ */
+const SKIP =
+  scale === "full"
+    ? JSON.parse(
+        opts.skip ??
+          JSON.stringify({
+            "automerge-repo": {
+              w0: "setting up 10,000 documents would run past the time limit (1,000 already did)",
+              w2: "setting up 100,000 documents would run past the time limit (1,000 already did)",
+            },
+          }),
+      )
+    : {};
+const TICKS_PER_SECOND = 100;
+const USERNAME = "bench.agent";
+const PASSWORD = "bench-password";
+mkdirSync(out, { recursive: true });
+
+// --- the server process, from /proc ----------------------------------------
+
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+function statusMiB(pid, key) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${key}:`));
+    return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// --- servers -----------------------------------------------------------------
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Wait for a "ready PORT" line on the child's stdout. */
+function readyPort(child, name) {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 30_000);
+    lines.on("line", (line) => {
+      const match = /^ready (\d+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+async function startServer(system, dir) {
+  if (system === "relais") {
+    const data = path.join(dir, "relais-data");
+    mkdirSync(data, { recursive: true });
+    const run = (args, input) => {
+      const r = spawnSync(relais, args, { input, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`relais ${args[0]} ${args[1]}: ${r.stderr}`);
+    };
+    run(["agency", "add", "--data", data, "Agence Bench"]);
+    run(["user", "add", "--data", data, USERNAME, "--role", "agent", "--agency", "Agence Bench"], PASSWORD);
+    const port = await freePort();
+    const child = spawn(relais, ["serve", "--data", data, "--bind", `127.0.0.1:${port}`], {
+      env: { ...process.env, RELAIS_LOG: "warn" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error("relais serve did not start");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { child, port, scheme: "http" };
+  }
+  const script = system === "pouchdb" ? "servers/couch.mjs" : "servers/automerge.mjs";
+  const child = spawn(process.execPath, [path.join(here, script), "0", path.join(dir, "automerge-data")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await readyPort(child, script);
+  return { child, port, scheme: system === "pouchdb" ? "http" : "ws" };
+}
+
+function clientCommand(system, file, server, links) {
+  const direct = `${server.scheme}://127.0.0.1:${server.port}`;
+  if (system === "relais") {
+    return [relais, ["simulate", "--server", direct, "--username", USERNAME, "--password", PASSWORD, "--scenario", "compare", "--workload", file, "--through", links.join(",")]];
+  }
+  const script = system === "pouchdb" ? "clients/pouchdb.mjs" : "clients/automerge.mjs";
+  return [process.execPath, [path.join(here, script), "--workload", file, "--server", direct, "--through", links.join(",")]];
+}
+
+// --- one run ---------------------------------------------------------------
+
+async function runOne(system, workloadName, file, devices) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `compare-${system}-`));
+  const server = await startServer(system, dir);
+  const profile = workloadName === "w3" ? PROFILE_2G : null;
+  const proxy = await startProxy({ target: server.port, links: devices, profile });
+  const [command, args] = clientCommand(system, file, server, proxy.urls(server.scheme));
+  const pid = server.child.pid;
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderrTail = "";
+  let stderrHead = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  const measured = {};
+  let sampler = null;
+  readline.createInterface({ input: child.stderr }).on("line", (line) => {
+    if (line === "@@measure start") {
+      proxy.reset();
+      measured.cpuStart = cpuSeconds(pid);
+      measured.peakReset = resetPeak(pid);
+      measured.rssMax = statusMiB(pid, "VmRSS");
+      sampler = setInterval(() => {
+        measured.rssMax = Math.max(measured.rssMax ?? 0, statusMiB(pid, "VmRSS") ?? 0);
+      }, 100);
+      child.stdin.write("go\n");
+    } else if (line === "@@measure end") {
+      clearInterval(sampler);
+      measured.cpu = cpuSeconds(pid) - measured.cpuStart;
+      measured.peakRss = measured.peakReset ? statusMiB(pid, "VmHWM") : measured.rssMax;
+      measured.wire = proxy.stats();
+      child.stdin.write("go\n");
+    } else {
+      if (stderrHead.length < 600) stderrHead += `${line}\n`;
+      stderrTail = `${stderrTail}${line}\n`.slice(-2000);
+    }
+  });
+  const started = Date.now();
+  const status = await new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve("timeout");
+    }, LIMIT * 1000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 || (system === "relais" && code === 1 && stdout.trim().startsWith("{")) ? "ok" : "error");
+    });
+  });
+  clearInterval(sampler);
+  await proxy.close();
+  server.child.kill("SIGTERM");
+  await new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.once("exit", resolve)));
+  rmSync(dir, { recursive: true, force: true });
+  let result = null;
+  try {
+    result = JSON.parse(stdout);
+  } catch {
+    result = null;
+  }
+  const wire = measured.wire?.total ?? null;
+  const turnsMax = measured.wire ? Math.max(...measured.wire.links.map((l) => l.turns)) : null;
+  return {
+    system,
+    workload: workloadName,
+    status: result ? status : status === "timeout" ? "timeout" : "error",
+    wallSeconds: (Date.now() - started) / 1000,
+    error: result ? null : `${stderrHead.trim().split("\n").slice(0, 4).join("\n")}\n…\n${stderrTail.trim().split("\n").slice(-3).join("\n")}`,
+    result,
+    wire: wire && {
+      up: wire.bytesUp,
+      down: wire.bytesDown,
+      connections: wire.connections,
+      roundTripsMax: Math.ceil(turnsMax / 2),
+    },
+    server: { cpuSeconds: measured.cpu ?? null, peakRssMiB: measured.peakRss ?? null, peakIsForPhase: !!measured.peakReset },
+  };
+}
+
+// --- all of them -----------------------------------------------------------
+
+const results = [];
+const floors = {};
+let failed = false;
+for (const name of workloads) {
+  const file = path.join(out, `${name}-${scale}.jsonl`);
+  writeFileSync(file, generate({ workload: name, scale, seed: 1 }).map((l) => JSON.stringify(l)).join("\n") + "\n");
+  const workload = await readWorkload(file);
+  floors[name] = { ...floorOf(workload), devices: workload.devices, shape: workload.header.shape };
+  for (const system of systems) {
+    if (SKIP[system]?.[name]) {
+      results.push({ system, workload: name, status: "skipped", reason: SKIP[system][name] });
+      console.log(`${name} ${system}: skipped (${SKIP[system][name]})`);
+      continue;
+    }
+    const run = await runOne(system, name, file, workload.devices);
+    results.push(run);
+    const r = run.result;
+    console.log(
+      `${name} ${system}: ${run.status}` +
+        (r ? `, ${r.seconds.toFixed(2)} s, up ${run.wire?.up} B, down ${run.wire?.down} B, ${r.requests} requests/messages, ` +
+          `lost edits ${r.lost_edits}/${r.edits_checked}, lost marks ${r.lost_marks}/${r.marks_checked}` +
+          (r.conflicts_left !== undefined ? `, conflicts left ${r.conflicts_left}` : "") +
+          `, devices differing ${r.differing_devices}` : `: ${run.error}`),
+    );
+    if (system === "relais" && (run.status !== "ok" || !r?.correct)) failed = true;
+    if (system !== "relais" && run.status === "error") failed = true;
+  }
+}
+// Runs of other systems from an earlier invocation (--merge results.json), kept where not run again.
+// Several files: the first that holds a run wins.
+for (const file of (opts.merge ?? "").split(",").filter(Boolean)) {
+  const earlier = JSON.parse(readFileSync(file, "utf8"));
+  for (const run of earlier.results) {
+    if (!results.some((r) => r.system === run.system && r.workload === run.workload) && workloads.includes(run.workload)) {
+      results.push(run);
+    }
+  }
+}
+const lock = JSON.parse(readFileSync(path.join(here, "package-lock.json"), "utf8"));
+writeFileSync(path.join(out, `results-${scale}.json`), JSON.stringify({ scale, floors, results }, null, 2));
+writeReport({ scale, floors, results, lock, docs: opts.docs ? path.resolve(opts.docs) : out, machine: opts.machine ?? "" });
+if (failed) {
+  console.error("FAILED: Relais lost data or a client failed (see above)");
+  process.exit(1);
+}

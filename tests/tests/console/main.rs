@@ -1,0 +1,9 @@
+//! End-to-end tests of the supervisor console through the real HTTP server.
+
+mod access;
+mod admin;
+mod dashboard;
+mod headers;
+mod records;
+mod seed;
+mod session;

@@ -1,0 +1,8 @@
+//! Supervisor corrections end to end: history, conflicts, duplicates, merges.
+
+mod conflicts;
+mod duplicates;
+mod history;
+mod http;
+mod merges;
+mod support;
