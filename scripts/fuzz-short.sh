@@ -15,7 +15,7 @@ targets=(decode_request apply_changes project_document)
 target_dir="${RELAIS_FUZZ_TARGET_DIR:-$HOME/.cache/relais/fuzz-target}"
 mkdir -p "$target_dir"
 
-cargo +nightly fuzz build -O --target-dir "$target_dir" "${targets[@]}"
+cargo +nightly fuzz build -O --target-dir "$target_dir"
 for target in "${targets[@]}"; do
   echo "== fuzz $target for ${seconds} s"
   mkdir -p "corpus/$target"
