@@ -1,6 +1,6 @@
 //! The supervisor console's API, under `/api/v1/console` (see `docs/console.md`).
 //!
-//! Every handler takes a [`ConsoleUser`](crate::console_auth::ConsoleUser)
+//! Every handler takes a [`ConsoleUser`]
 //! (session cookie, CSRF on unsafe methods, no agents), parses its query into
 //! `relais_console` filters, and runs the query on a pooled reader off the
 //! async workers. Routes are registered with their full paths rather than in
