@@ -16,6 +16,9 @@ use crate::state::AppState;
 /// The CBOR media type of sync messages.
 pub const CONTENT_TYPE: &str = "application/cbor";
 
+/// Answers shorter than this travel uncompressed, whatever the device accepts.
+pub const COMPRESS_FROM: usize = 1024;
+
 /// Authenticate the device, read the body, apply and answer.
 #[post("/api/v1/sync")]
 pub async fn sync(
@@ -60,7 +63,13 @@ async fn run(req: &HttpRequest, state: &web::Data<AppState>, payload: web::Paylo
     let bytes = protocol::encode_response(&response);
     state.metrics.bytes_out.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     tracing::debug!(device = %who.device, pushed, pulled = response.pull.as_ref().map_or(0, |p| p.items.len()), "sync");
-    Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(bytes))
+    let mut answer = HttpResponse::Ok();
+    answer.content_type(CONTENT_TYPE);
+    if bytes.len() < COMPRESS_FROM {
+        // Gzip only adds its own header and trailer to a small answer.
+        answer.insert_header(header::ContentEncoding::Identity);
+    }
+    Ok(answer.body(bytes))
 }
 
 async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {

@@ -116,3 +116,39 @@ fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
     assert_eq!(phone.device.len(), 600);
     assert!(rounds < 600 / 10, "resumed in {rounds} requests");
 }
+
+/// Post `phone`'s next request accepting gzip; the answer's `Content-Encoding` and length.
+fn encoding_of_next_answer(app: &TestApp, phone: &mut relais_server::phone::Phone) -> (String, usize) {
+    let request = phone.device.next_request(phone.pull_budget).expect("request");
+    let response = app
+        .http
+        .post(format!("{}/api/v1/sync", app.address))
+        .bearer_auth(&phone.token)
+        .header("Content-Type", "application/cbor")
+        .header("Accept-Encoding", "gzip")
+        .body(relais_sync::protocol::encode_request(&request))
+        .send()
+        .expect("answered");
+    assert!(response.status().is_success());
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity")
+        .to_string();
+    (encoding, response.bytes().expect("body").len())
+}
+
+#[test]
+fn a_small_answer_travels_uncompressed_and_a_large_one_gzipped() {
+    let app = spawn_app();
+    seed(&app, 50);
+    let mut phone = app.agent_phone("amina");
+
+    let (encoding, _) = encoding_of_next_answer(&app, &mut phone);
+    assert_eq!(encoding, "gzip", "fifty contacts are worth compressing");
+
+    phone.sync_until_idle(100).expect("first sync");
+    let (encoding, length) = encoding_of_next_answer(&app, &mut phone);
+    assert_eq!(encoding, "identity", "an idle answer of {length} bytes is sent as is");
+}
