@@ -8,7 +8,7 @@
 //! for administrators.
 //!
 //! The query holds the filters: `agency` (name or id, repeatable), `from` and
-//! `to` (`YYYY-MM-DD`, inclusive), `agent` (a username) and
+//! `to` (`YYYY-MM-DD`, inclusive), `agent` (a user id or a username) and
 //! `pseudonymise=true`. Everything is checked before the first byte; then a
 //! blocking task reads the rows and sends 64 KiB chunks through a small
 //! channel that the response body drains, so a slow client slows the

@@ -125,13 +125,18 @@ impl ExportFilter {
     }
 }
 
-/// The id of the user with this login name.
-pub fn find_user(conn: &Connection, username: &str) -> Result<UserId, ExportError> {
+/// The user named by `who`: a user id as the console's agent filter sends it,
+/// or a login name as typed on the command line.
+pub fn find_user(conn: &Connection, who: &str) -> Result<UserId, ExportError> {
     let id: Option<String> = conn
-        .query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM users WHERE id = ?1 UNION ALL SELECT id FROM users WHERE username = ?1 LIMIT 1",
+            [who],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(crate::StoreError::from)?;
-    let id = id.ok_or_else(|| ExportError::NotFound(format!("user {username:?}")))?;
+    let id = id.ok_or_else(|| ExportError::NotFound(format!("user {who:?}")))?;
     id.parse()
         .map_err(|e: relais_schema::InvalidId| ExportError::Store(crate::StoreError::Inconsistent(e.to_string())))
 }

@@ -228,6 +228,15 @@ fn filters_by_date_range_and_agency_keep_only_matching_rows() {
         "/api/v1/exports/attendance.csv?from=2026-12-15",
     ));
     let amina = ids(download(&app, "admin", "/api/v1/exports/contacts.csv?agent=amina"));
+    let amina_id: String = rusqlite::Connection::open(app.database())
+        .expect("database")
+        .query_row("SELECT id FROM users WHERE username = 'amina'", [], |r| r.get(0))
+        .expect("amina's id");
+    let amina_by_id = ids(download(
+        &app,
+        "admin",
+        &format!("/api/v1/exports/contacts.csv?agent={amina_id}"),
+    ));
 
     assert_eq!(
         december,
@@ -251,6 +260,10 @@ fn filters_by_date_range_and_agency_keep_only_matching_rows() {
     assert_eq!(late_marks[0]["session_id"], seeded.late_session.to_string());
     assert_eq!(late_marks[0]["status"], "absent");
     assert_eq!(amina, belleville, "amina recorded every Belleville contact");
+    assert_eq!(
+        amina_by_id, amina,
+        "the console names an agent by id, the command line by username"
+    );
     let early = csv_records(&download(&app, "admin", "/api/v1/exports/sessions.csv?to=2026-11-30"));
     assert_eq!(early.len(), 1);
     assert_eq!(early[0]["id"], seeded.early_session.to_string());

@@ -104,7 +104,7 @@ export interface ExportChoice {
   readonly agency: string;
   readonly from: string;
   readonly to: string;
-  /** A username, as the export routes expect. */
+  /** A user id (the export routes also take a username). */
   readonly agent: string;
   readonly pseudonymise: boolean;
 }

@@ -1,32 +1,34 @@
 /**
  * Exports through the existing `/api/v1/exports/{table}.{format}` routes: the
  * download is a plain link (a GET with the session cookie), so the browser
- * streams the file to disk however large it is.
+ * streams the file to disk however large it is. The date, agency and agent
+ * filters are the filter bar of the dashboard and tables; an agent is sent
+ * by id.
  */
 import { useState } from "preact/hooks";
 import { exportUrl, type ExportChoice } from "../api";
-import { useConsole } from "../context";
+import { FilterBar } from "../components/FilterBar";
 import { useText } from "../i18n";
-import { ExportFormat, ExportTable } from "../types";
+import { ExportFormat, ExportTable, NO_FILTERS, type Filters } from "../types";
+
+/** What to export; the filters come from the shared filter bar. */
+type ExportKind = Pick<ExportChoice, "table" | "format" | "pseudonymise">;
 
 export function Exports() {
   const { c } = useText();
-  const { user } = useConsole();
-  const [choice, setChoice] = useState<ExportChoice>({
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [choice, setChoice] = useState<ExportKind>({
     table: ExportTable.Contacts,
     format: ExportFormat.Csv,
-    agency: "",
-    from: "",
-    to: "",
-    agent: "",
     pseudonymise: false,
   });
-  const set = (patch: Partial<ExportChoice>): void => setChoice({ ...choice, ...patch });
-  const href = exportUrl(choice);
+  const set = (patch: Partial<ExportKind>): void => setChoice({ ...choice, ...patch });
+  const href = exportUrl({ ...choice, ...filters });
   return (
     <section class="console-page" aria-labelledby="exports-title">
       <h1 id="exports-title">{c("exports.title")}</h1>
       <p class="muted">{c("exports.intro")}</p>
+      <FilterBar filters={filters} onChange={setFilters} />
       <form class="panel export-form" onSubmit={(e) => e.preventDefault()}>
         <fieldset class="console-radios">
           <legend>{c("exports.table")}</legend>
@@ -46,39 +48,6 @@ export function Exports() {
             </label>
           ))}
         </fieldset>
-        <div class="console-filters">
-          <label class="console-field">
-            <span>{c("filters.from")}</span>
-            <input type="date" name="from" value={choice.from} onChange={(e) => set({ from: e.currentTarget.value })} />
-          </label>
-          <label class="console-field">
-            <span>{c("filters.to")}</span>
-            <input type="date" name="to" value={choice.to} onChange={(e) => set({ to: e.currentTarget.value })} />
-          </label>
-          <label class="console-field">
-            <span>{c("filters.agency")}</span>
-            <select name="agency" value={choice.agency} onChange={(e) => set({ agency: e.currentTarget.value })}>
-              <option value="">{c("filters.allAgencies")}</option>
-              {user.agencies.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="console-field console-field--grow">
-            <span>{c("filters.agent")}</span>
-            <input
-              type="text"
-              name="agent"
-              dir="ltr"
-              autoComplete="off"
-              value={choice.agent}
-              placeholder={c("exports.agentHint")}
-              onInput={(e) => set({ agent: e.currentTarget.value.trim() })}
-            />
-          </label>
-        </div>
         <label class="console-check">
           <input type="checkbox" name="pseudonymise" checked={choice.pseudonymise} onChange={(e) => set({ pseudonymise: e.currentTarget.checked })} />
           {c("exports.pseudonymise")}
