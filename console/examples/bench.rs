@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cargo run --release -p relais-console --example bench -- seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION]
-//! cargo run --release -p relais-console --example bench -- queries DIR
+//! cargo run --release -p relais-console --example bench -- queries DIR [records]
+//! cargo run --release -p relais-console --example bench -- rewrite DIR
 //! ```
 //!
 //! `seed` creates `DIR/relais.sqlite` (every migration), four agencies, 80
@@ -15,12 +16,15 @@
 //! visits, with generated but realistic values. `queries` opens a read-only
 //! connection the way the server's readers do and prints, for each query,
 //! the median and slowest wall time of 7 runs and the median CPU time, in
-//! milliseconds.
+//! milliseconds (`records`: the records pages only). Each contacts search is
+//! also timed as the `LIKE` scan it was before the trigram index, and `seed`
+//! (or `rewrite` alone) times rewriting contacts with and without the
+//! index's triggers.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use relais_console::dashboard::{self, Breakdown};
+use relais_console::dashboard::{self, contact_rows, Breakdown};
 use relais_console::filter::{DateRange, Filter, Scope};
 use relais_console::records::contacts::{list_contacts, ContactQuery, ContactSort};
 use relais_console::records::cursor::Cursor;
@@ -295,6 +299,7 @@ fn seed(dir: &Path, contacts: usize, sessions: usize, marks: usize) -> Result<()
     }
     tx.commit()?;
     conn.execute_batch("ANALYZE")?;
+    rewrite_cost(&mut conn, 500)?;
     let count = |table: &str| -> Result<i64, rusqlite::Error> {
         conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
     };
@@ -305,6 +310,71 @@ fn seed(dir: &Path, contacts: usize, sessions: usize, marks: usize) -> Result<()
         count("attendance")?,
         count("visits")?,
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The writer's cost of the search index: `n` contacts rewritten as a
+/// projection rebuild does (delete, then insert) with every trigger and
+/// without the index's, and the index's own work for them (delete and
+/// insert of their entries). Median of 3 rounds each, rolled back, so the
+/// seeded data stays as it was.
+fn rewrite_cost(conn: &mut Connection, n: usize) -> Result<(), Failure> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE rewrite AS SELECT * FROM contacts ORDER BY doc_id LIMIT {n}"
+    ))?;
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT c.rowid, c.doc_id FROM contacts c JOIN temp.rewrite USING (doc_id)")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let timed = |tx: &Connection, job: &dyn Fn(&Connection, i64, &str) -> Result<(), Failure>| {
+        tx.execute_batch("SAVEPOINT rewrite")?;
+        let started = Instant::now();
+        for (rowid, id) in &rows {
+            job(tx, *rowid, id)?;
+        }
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        tx.execute_batch("ROLLBACK TO rewrite; RELEASE rewrite")?;
+        Ok::<f64, Failure>(elapsed)
+    };
+    let rewrite = |tx: &Connection, _: i64, id: &str| -> Result<(), Failure> {
+        tx.prepare_cached("DELETE FROM contacts WHERE doc_id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached("INSERT INTO contacts SELECT * FROM temp.rewrite WHERE doc_id = ?1")?
+            .execute([id])?;
+        Ok(())
+    };
+    let index_only = |tx: &Connection, rowid: i64, _: &str| -> Result<(), Failure> {
+        tx.prepare_cached("DELETE FROM contact_search WHERE rowid = ?1")?
+            .execute([rowid])?;
+        tx.prepare_cached(
+            "INSERT INTO contact_search (rowid, given_name, family_name, alias, phone_digits)
+             SELECT rowid, lower(given_name), lower(family_name), lower(alias), replace(replace(phone, ' ', ''), '+', '')
+             FROM contacts WHERE rowid = ?1",
+        )?
+        .execute([rowid])?;
+        Ok(())
+    };
+    let (mut all, mut without, mut index) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        all.push(timed(&tx, &rewrite)?);
+        index.push(timed(&tx, &index_only)?);
+        tx.execute_batch(
+            "SAVEPOINT bare; DROP TRIGGER contact_search_added; DROP TRIGGER contact_search_removed;
+             DROP TRIGGER contact_search_changed;",
+        )?;
+        without.push(timed(&tx, &rewrite)?);
+        tx.execute_batch("ROLLBACK TO bare; RELEASE bare")?;
+    }
+    tx.rollback()?;
+    for times in [&mut all, &mut without, &mut index] {
+        times.sort_by(f64::total_cmp);
+    }
+    println!(
+        "rewriting {n} contacts (delete + insert), median of 3: {:.1} ms with every trigger, {:.1} ms without \
+         the search index's; the index's own delete + insert: {:.1} ms",
+        all[1], without[1], index[1]
     );
     Ok(())
 }
@@ -348,17 +418,28 @@ fn agency_ids(conn: &Connection) -> Result<Vec<AgencyId>, Failure> {
 }
 
 fn dashboard_figures(conn: &Connection, scenario: &str, filter: &Filter) -> Result<(), Failure> {
-    println!("dashboard, {scenario}:");
+    println!("dashboard, {scenario} (each contact figure, then the same counted over the contact rows):");
     time("  reached per week and month", || dashboard::reached(conn, filter))?;
+    time("    from the contact rows", || contact_rows::reached(conn, filter))?;
     time("  by agency", || dashboard::by_agency(conn, filter))?;
+    time("    from the contact rows", || contact_rows::by_agency(conn, filter))?;
     time("  by agent", || dashboard::by_agent(conn, filter))?;
+    time("    from the contact rows", || contact_rows::by_agent(conn, filter))?;
     time("  women", || dashboard::women(conn, filter))?;
-    time("  nationalities", || {
-        dashboard::breakdown(conn, filter, Breakdown::Nationality)
-    })?;
-    time("  statuses", || dashboard::breakdown(conn, filter, Breakdown::Status))?;
+    time("    from the contact rows", || contact_rows::women(conn, filter))?;
+    for (label, column) in [
+        ("  nationalities", Breakdown::Nationality),
+        ("  statuses", Breakdown::Status),
+    ] {
+        time(label, || dashboard::breakdown(conn, filter, column))?;
+        time("    from the contact rows", || {
+            contact_rows::breakdown(conn, filter, column)
+        })?;
+    }
     time("  interests", || dashboard::interests(conn, filter))?;
+    time("    from the contact rows", || contact_rows::interests(conn, filter))?;
     time("  funnel", || dashboard::funnel(conn, filter))?;
+    time("    from the contact rows", || contact_rows::funnel(conn, filter))?;
     time("  sessions and attendance", || dashboard::sessions(conn, filter))?;
     time("  visits", || dashboard::visits(conn, filter))?;
     time("  whole dashboard (every figure)", || {
@@ -393,7 +474,47 @@ fn deep_cursor(
     }
 }
 
-fn queries(dir: &Path) -> Result<(), Failure> {
+/// A contacts search page and its total as the list ran it before migration
+/// `0006_search.sql`: `LIKE` over the names (and phones) of every contact in scope.
+fn like_scan(
+    conn: &Connection,
+    filter: &Filter,
+    text: &str,
+    sort: ContactSort,
+) -> Result<(usize, i64), relais_console::ConsoleError> {
+    let search: relais_console::records::search::Search = text.parse()?;
+    let names = search.pattern();
+    let phone = search.phone_pattern().unwrap_or_default();
+    let order = match sort {
+        ContactSort::Name => {
+            "ORDER BY ifnull(c.family_name, '') COLLATE NOCASE, ifnull(c.given_name, '') COLLATE NOCASE, c.doc_id"
+        }
+        _ => "ORDER BY c.created_at DESC, c.doc_id DESC",
+    };
+    let (scope_sql, scope) = match filter.scope.agencies() {
+        [one] => ("c.agency_id = ?1", one.to_string()),
+        _ => (
+            "c.agency_id IN (SELECT value FROM json_each(?1))",
+            filter.scope.as_json(),
+        ),
+    };
+    let filter_sql = format!(
+        "{scope_sql} AND (c.given_name LIKE ?2 ESCAPE '\\' OR c.family_name LIKE ?2 ESCAPE '\\' OR c.alias LIKE ?2 ESCAPE '\\'
+             OR (?3 != '' AND c.phone LIKE ?3))"
+    );
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT c.doc_id FROM contacts c WHERE {filter_sql} {order} LIMIT 51"
+        ))?
+        .query_map(params![scope, names, phone], |r| r.get::<_, String>(0))?
+        .count();
+    let total = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM contacts c WHERE {filter_sql}"))?
+        .query_row(params![scope, names, phone], |r| r.get(0))?;
+    Ok((rows, total))
+}
+
+fn queries(dir: &Path, records_only: bool) -> Result<(), Failure> {
     let conn = relais_sync::open::open_reader(&dir.join("relais.sqlite"))?;
     let agencies = agency_ids(&conn)?;
     let one = Filter::of(Scope::new(vec![agencies[0]]));
@@ -417,10 +538,12 @@ fn queries(dir: &Path) -> Result<(), Failure> {
         |r| r.get(0),
     )?;
     println!("agency 1 holds {in_one} contacts");
-    dashboard_figures(&conn, "one agency, all time (a supervisor)", &one)?;
-    dashboard_figures(&conn, "every agency, all time (an admin)", &all)?;
-    dashboard_figures(&conn, "one agency, one quarter", &quarter)?;
-    dashboard_figures(&conn, "one agency, one agent", &by_agent)?;
+    if !records_only {
+        dashboard_figures(&conn, "one agency, all time (a supervisor)", &one)?;
+        dashboard_figures(&conn, "every agency, all time (an admin)", &all)?;
+        dashboard_figures(&conn, "one agency, one quarter", &quarter)?;
+        dashboard_figures(&conn, "one agency, one agent", &by_agent)?;
+    }
 
     println!("records pages (50 rows and the total):");
     let page = |sort: ContactSort| ContactQuery {
@@ -444,14 +567,46 @@ fn queries(dir: &Path) -> Result<(), Failure> {
             )?;
         }
     }
-    let search = ContactQuery {
-        search: Some("diallo".parse()?),
-        ..page(ContactSort::Name)
-    };
-    time("  contacts one agency, search \"diallo\", by name", || {
-        list_contacts(&conn, &one, &search)
-    })?;
+    println!("contacts search, 50 rows and the total (each followed by the same search as a LIKE scan):");
+    for (label, filter, text, sort) in [
+        ("one agency, \"diallo\", by name", &one, "diallo", ContactSort::Name),
+        (
+            "one agency, Arabic \"العلي\", by name",
+            &one,
+            "العلي",
+            ContactSort::Name,
+        ),
+        (
+            "one agency, \"ama\" (12 % of names), by name",
+            &one,
+            "ama",
+            ContactSort::Name,
+        ),
+        (
+            "one agency, phone \"06 12 34\", newest first",
+            &one,
+            "06 12 34",
+            ContactSort::CreatedDesc,
+        ),
+        ("every agency, \"diallo\", by name", &all, "diallo", ContactSort::Name),
+        (
+            "one agency, 2 letters \"di\" (no index), by name",
+            &one,
+            "di",
+            ContactSort::Name,
+        ),
+    ] {
+        let search = ContactQuery {
+            search: Some(text.parse()?),
+            ..page(sort)
+        };
+        time(&format!("  {label}"), || list_contacts(&conn, filter, &search))?;
+        time("    LIKE scan (as before migration 0006)", || {
+            like_scan(&conn, filter, text, sort)
+        })?;
+    }
     let search_deep = ContactQuery {
+        search: Some("diallo".parse()?),
         cursor: Some(
             Cursor::after(
                 "name",
@@ -463,17 +618,10 @@ fn queries(dir: &Path) -> Result<(), Failure> {
             )
             .encode(),
         ),
-        ..search.clone()
+        ..page(ContactSort::Name)
     };
-    time("  contacts one agency, search \"diallo\", deep cursor", || {
+    time("  one agency, \"diallo\", by name, deep cursor", || {
         list_contacts(&conn, &one, &search_deep)
-    })?;
-    let phone = ContactQuery {
-        search: Some("06 12 34".parse()?),
-        ..page(ContactSort::CreatedDesc)
-    };
-    time("  contacts one agency, phone search \"06 12 34\"", || {
-        list_contacts(&conn, &one, &phone)
     })?;
     let filtered = ContactQuery {
         stage: Some("registered".parse()?),
@@ -508,7 +656,14 @@ fn main() -> Result<(), Failure> {
             let dir = PathBuf::from(args.get(1).ok_or("seed needs a folder")?);
             seed(&dir, number(2, 200_000)?, number(3, 2_000)?, number(4, 500)?)
         }
-        Some("queries") => queries(Path::new(args.get(1).ok_or("queries needs a folder")?)),
-        _ => Err("usage: bench seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION] | bench queries DIR".into()),
+        Some("rewrite") => {
+            let dir = PathBuf::from(args.get(1).ok_or("rewrite needs a folder")?);
+            rewrite_cost(&mut relais_sync::open::open_writer(&dir.join("relais.sqlite"))?, 500)
+        }
+        Some("queries") => queries(
+            Path::new(args.get(1).ok_or("queries needs a folder")?),
+            args.get(2).map(String::as_str) == Some("records"),
+        ),
+        _ => Err("usage: bench seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION] | bench queries DIR [records] | bench rewrite DIR".into()),
     }
 }

@@ -21,23 +21,29 @@
 //!   sums of their `reached` and `women_reached` head counts.
 //!
 //! The agent filter keeps the records the agent created (`created_by`).
+//!
+//! Where the contact figures come from: the daily rollups (`daily`,
+//! migration `0007_rollups.sql`, kept by triggers in the projection's
+//! transaction) whenever they hold the exact answer, which is every figure
+//! but the breakdowns and the funnel of one agent's contacts; those, like
+//! the reference every rollup figure must equal, are counted over the
+//! contact rows ([`contact_rows`]). A figure over every agency and all time
+//! then adds up tens of thousands of rollup rows at most instead of
+//! grouping every contact.
 
 use std::collections::BTreeMap;
 
-use relais_schema::{Sex, Stage};
+use relais_schema::Stage;
 use rusqlite::{params, Connection, Params};
 use serde::Serialize;
 
 use crate::error::ConsoleError;
 use crate::filter::{Day, Filter};
 
-/// `WHERE` of the contacts a figure counts: ?1 scope, ?2..?3 range, ?4 agent.
-macro_rules! contacts_in_filter {
-    () => {
-        " c.agency_id IN (SELECT value FROM json_each(?1)) AND c.created_at >= ?2 AND c.created_at < ?3
-          AND (?4 = '' OR c.created_by = ?4) "
-    };
-}
+pub mod contact_rows;
+mod daily;
+
+use daily::Field;
 
 /// Every figure of the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,17 +206,11 @@ fn count(n: i64) -> u64 {
 
 /// People reached per ISO week and per month.
 pub fn reached(conn: &Connection, filter: &Filter) -> Result<Reached, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    let mut stmt = conn.prepare_cached(concat!(
-        "SELECT substr(c.created_at, 1, 10) AS day, COUNT(*) FROM contacts c WHERE",
-        contacts_in_filter!(),
-        "GROUP BY day ORDER BY day"
-    ))?;
-    let days = stmt
-        .query_map(params![scope, from, to, agent], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    periods(daily::per_day(conn, filter)?)
+}
+
+/// Counts per day (`YYYY-MM-DD`) folded into ISO weeks and months.
+fn periods(days: Vec<(String, u64)>) -> Result<Reached, ConsoleError> {
     let mut weekly: BTreeMap<String, u64> = BTreeMap::new();
     let mut monthly: BTreeMap<String, u64> = BTreeMap::new();
     for (day, n) in days {
@@ -218,8 +218,8 @@ pub fn reached(conn: &Connection, filter: &Filter) -> Result<Reached, ConsoleErr
             .parse()
             .map_err(|_| ConsoleError::Inconsistent(format!("contact created_at {day:?}")))?;
         let (year, week) = (day.date().to_iso_week_date().0, day.date().iso_week());
-        *weekly.entry(format!("{year:04}-W{week:02}")).or_default() += count(n);
-        *monthly.entry(day.to_string()[..7].to_string()).or_default() += count(n);
+        *weekly.entry(format!("{year:04}-W{week:02}")).or_default() += n;
+        *monthly.entry(day.to_string()[..7].to_string()).or_default() += n;
     }
     let periods = |map: BTreeMap<String, u64>| {
         map.into_iter()
@@ -246,50 +246,32 @@ fn named_counts(conn: &Connection, sql: &str, params: impl Params) -> Result<Vec
     Ok(rows)
 }
 
+fn code_counts(conn: &Connection, sql: &str, params: impl Params) -> Result<Vec<CodeCount>, ConsoleError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map(params, |r| {
+            Ok(CodeCount {
+                code: r.get(0)?,
+                count: count(r.get(1)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// People reached per agency in scope (zeros included), most first.
 pub fn by_agency(conn: &Connection, filter: &Filter) -> Result<Vec<NamedCount>, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    named_counts(
-        conn,
-        "SELECT a.id, a.name,
-                (SELECT COUNT(*) FROM contacts c WHERE c.agency_id = a.id AND c.created_at >= ?2
-                 AND c.created_at < ?3 AND (?4 = '' OR c.created_by = ?4)) AS n
-         FROM agencies a WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY n DESC, a.name",
-        params![scope, from, to, agent],
-    )
+    daily::by_agency(conn, filter)
 }
 
 /// People reached per agent (who created the contact), most first.
 pub fn by_agent(conn: &Connection, filter: &Filter) -> Result<Vec<NamedCount>, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    named_counts(
-        conn,
-        concat!(
-            "SELECT g.created_by, COALESCE(u.display_name, g.created_by), g.n FROM
-               (SELECT c.created_by, COUNT(*) AS n FROM contacts c WHERE",
-            contacts_in_filter!(),
-            "GROUP BY c.created_by) g LEFT JOIN users u ON u.id = g.created_by
-             ORDER BY g.n DESC, 2"
-        ),
-        params![scope, from, to, agent],
-    )
+    daily::by_agent(conn, filter)
 }
 
 /// Women among the people reached.
 pub fn women(conn: &Connection, filter: &Filter) -> Result<Women, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    let (women, total): (i64, i64) = conn
-        .prepare_cached(concat!(
-            "SELECT COALESCE(SUM(c.sex = ?5), 0), COUNT(*) FROM contacts c WHERE",
-            contacts_in_filter!()
-        ))?
-        .query_row(params![scope, from, to, agent, Sex::Female.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    Ok(Women {
-        women: count(women),
-        total: count(total),
-    })
+    daily::women(conn, filter)
 }
 
 /// A column the people reached are broken down by.
@@ -303,79 +285,50 @@ pub enum Breakdown {
 
 /// People reached by `column`, most first; contacts without a value are left out.
 pub fn breakdown(conn: &Connection, filter: &Filter, column: Breakdown) -> Result<Vec<CodeCount>, ConsoleError> {
-    let sql = match column {
-        Breakdown::Nationality => concat!(
-            "SELECT c.nationality AS v, COUNT(*) AS n FROM contacts c WHERE",
-            contacts_in_filter!(),
-            "AND c.nationality IS NOT NULL GROUP BY v ORDER BY n DESC, v"
-        ),
-        Breakdown::Status => concat!(
-            "SELECT c.status AS v, COUNT(*) AS n FROM contacts c WHERE",
-            contacts_in_filter!(),
-            "AND c.status IS NOT NULL GROUP BY v ORDER BY n DESC, v"
-        ),
+    if filter.agent.is_some() {
+        return contact_rows::breakdown(conn, filter, column);
+    }
+    let field = match column {
+        Breakdown::Nationality => Field::Nationality,
+        Breakdown::Status => Field::Status,
     };
-    code_counts(conn, sql, filter)
-}
-
-fn code_counts(conn: &Connection, sql: &str, filter: &Filter) -> Result<Vec<CodeCount>, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map(params![scope, from, to, agent], |r| {
-            Ok(CodeCount {
-                code: r.get(0)?,
-                count: count(r.get(1)?),
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    daily::values(conn, &filter.scope, &filter.range, field)
 }
 
 /// People reached by interest (a contact counts once per interest), most first.
-///
-/// Reads `console_contact_interests` (the interest rows with their contact's
-/// agency, date and author, kept by triggers) so that no contact row is read.
 pub fn interests(conn: &Connection, filter: &Filter) -> Result<Vec<CodeCount>, ConsoleError> {
-    code_counts(
-        conn,
-        "SELECT f.interest AS v, COUNT(*) AS n FROM console_contact_interests f
-         WHERE f.agency_id IN (SELECT value FROM json_each(?1)) AND f.created_at >= ?2 AND f.created_at < ?3
-           AND (?4 = '' OR f.created_by = ?4)
-         GROUP BY v ORDER BY n DESC, v",
-        filter,
-    )
+    if filter.agent.is_some() {
+        return contact_rows::interests(conn, filter);
+    }
+    daily::values(conn, &filter.scope, &filter.range, Field::Interest)
 }
 
 /// The journey funnel: contacts at each stage or beyond.
-///
-/// One pass with a sum per recorded stage (in the order of `Stage::ALL`)
-/// rather than a `GROUP BY`, which would sort every contact first.
 pub fn funnel(conn: &Connection, filter: &Filter) -> Result<Vec<FunnelStage>, ConsoleError> {
-    let (scope, from, to, agent) = bounds(filter);
-    let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
-    let [s0, s1, s2, s3, s4, s5, s6] = stages.as_slice() else {
-        return Err(ConsoleError::Inconsistent("the funnel query expects 7 stages".into()));
-    };
-    let sums: Vec<i64> = conn
-        .prepare_cached(concat!(
-            "SELECT COUNT(*), COALESCE(SUM(c.stage = ?5), 0), COALESCE(SUM(c.stage = ?6), 0),
-                    COALESCE(SUM(c.stage = ?7), 0), COALESCE(SUM(c.stage = ?8), 0), COALESCE(SUM(c.stage = ?9), 0),
-                    COALESCE(SUM(c.stage = ?10), 0), COALESCE(SUM(c.stage = ?11), 0)
-             FROM contacts c WHERE",
-            contacts_in_filter!()
-        ))?
-        .query_row(params![scope, from, to, agent, s0, s1, s2, s3, s4, s5, s6], |r| {
-            (0..8).map(|i| r.get::<_, i64>(i)).collect()
-        })?;
-    let mut at_position = [0u64; FUNNEL.len()];
-    let mut staged = 0;
-    for (stage, n) in Stage::ALL.iter().zip(&sums[1..]) {
-        at_position[funnel_position(*stage)] += count(*n);
-        staged += count(*n);
+    if filter.agent.is_some() {
+        return contact_rows::funnel(conn, filter);
     }
-    // Contacts without a recorded stage were contacted.
-    at_position[0] += count(sums[0]).saturating_sub(staged);
+    let total = daily::women(conn, filter)?.total;
+    let staged = daily::values(conn, &filter.scope, &filter.range, Field::Stage)?;
+    Ok(funnel_of(total, &staged))
+}
+
+/// The funnel of `total` contacts of which `staged` have a recorded stage
+/// (counts per stage name). Contacts without a stage, or with a name that
+/// is not a stage, were contacted.
+fn funnel_of(total: u64, staged: &[CodeCount]) -> Vec<FunnelStage> {
+    let mut at_position = [0u64; FUNNEL.len()];
+    let mut counted = 0;
+    for stage in Stage::ALL {
+        let n: u64 = staged
+            .iter()
+            .filter(|s| s.code == stage.as_str())
+            .map(|s| s.count)
+            .sum();
+        at_position[funnel_position(*stage)] += n;
+        counted += n;
+    }
+    at_position[0] += total.saturating_sub(counted);
     // At a stage or beyond: the sums from each position to the end.
     let mut beyond = 0;
     let mut counts = [0u64; FUNNEL.len()];
@@ -383,11 +336,11 @@ pub fn funnel(conn: &Connection, filter: &Filter) -> Result<Vec<FunnelStage>, Co
         beyond += at_position[position];
         counts[position] = beyond;
     }
-    Ok(FUNNEL
+    FUNNEL
         .iter()
         .zip(counts)
         .map(|(stage, count)| FunnelStage { stage, count })
-        .collect())
+        .collect()
 }
 
 /// `WHERE` of the sessions a figure counts: ?1 scope, ?2..?3 range of `starts_at`, ?4 agent.
@@ -623,5 +576,203 @@ mod tests {
             by_agency.iter().map(|a| (a.name.as_str(), a.count)).collect::<Vec<_>>(),
             vec![("Belleville", 3), ("Marseille", 1)]
         );
+    }
+
+    /// Rows that differ between the rollup tables and a fresh count of the
+    /// contact rows (interests joined from `contact_interests`), both ways.
+    fn rollup_rows_off(conn: &Connection) -> i64 {
+        conn.query_row(
+            "WITH fresh_contacts AS (
+                 SELECT agency_id, substr(created_at, 1, 10), created_by, COUNT(*), SUM(sex IS 'female')
+                 FROM contacts GROUP BY 1, 2, 3),
+             fresh_values AS (
+                 SELECT agency_id, 'nationality', substr(created_at, 1, 10), nationality, COUNT(*) FROM contacts
+                 WHERE nationality IS NOT NULL GROUP BY 1, 3, 4
+                 UNION ALL SELECT agency_id, 'status', substr(created_at, 1, 10), status, COUNT(*) FROM contacts
+                 WHERE status IS NOT NULL GROUP BY 1, 3, 4
+                 UNION ALL SELECT agency_id, 'stage', substr(created_at, 1, 10), stage, COUNT(*) FROM contacts
+                 WHERE stage IS NOT NULL GROUP BY 1, 3, 4
+                 UNION ALL SELECT c.agency_id, 'interest', substr(c.created_at, 1, 10), i.interest, COUNT(*)
+                 FROM contact_interests i JOIN contacts c ON c.doc_id = i.doc_id GROUP BY 1, 3, 4)
+             SELECT (SELECT COUNT(*) FROM (SELECT * FROM fresh_contacts EXCEPT SELECT * FROM console_daily_contacts))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM console_daily_contacts EXCEPT SELECT * FROM fresh_contacts))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM fresh_values EXCEPT SELECT * FROM console_daily_values))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM console_daily_values EXCEPT SELECT * FROM fresh_values))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("rollups compared")
+    }
+
+    /// Every contact figure from the rollups and from the contact rows.
+    fn assert_rollups_answer_as_the_rows(conn: &Connection, filter: &Filter) {
+        let label = format!("{filter:?}");
+        fn both<T>(rollups: Result<T, ConsoleError>, rows: Result<T, ConsoleError>) -> (T, T) {
+            (rollups.expect("from the rollups"), rows.expect("from the contact rows"))
+        }
+        let (a, b) = both(reached(conn, filter), contact_rows::reached(conn, filter));
+        assert_eq!(a, b, "{label}");
+        let (a, b) = both(by_agency(conn, filter), contact_rows::by_agency(conn, filter));
+        assert_eq!(a, b, "{label}");
+        let (a, b) = both(by_agent(conn, filter), contact_rows::by_agent(conn, filter));
+        assert_eq!(a, b, "{label}");
+        let (a, b) = both(women(conn, filter), contact_rows::women(conn, filter));
+        assert_eq!(a, b, "{label}");
+        for column in [Breakdown::Nationality, Breakdown::Status] {
+            let (a, b) = both(
+                breakdown(conn, filter, column),
+                contact_rows::breakdown(conn, filter, column),
+            );
+            assert_eq!(a, b, "{label}");
+        }
+        let (a, b) = both(interests(conn, filter), contact_rows::interests(conn, filter));
+        assert_eq!(a, b, "{label}");
+        let (a, b) = both(funnel(conn, filter), contact_rows::funnel(conn, filter));
+        assert_eq!(a, b, "{label}");
+    }
+
+    #[test]
+    fn the_rollups_equal_a_fresh_count_through_inserts_updates_and_deletes() {
+        // Arrange: contacts of two agencies and three agents over a few days.
+        let conn = memory_store();
+        let (amina, _) = user(&conn, "amina", Role::Agent);
+        let (karim, _) = user(&conn, "karim", Role::Agent);
+        let home = agency(&conn, "Belleville");
+        let other = agency(&conn, "Marseille");
+        let days = [
+            "2026-10-31T23:59:59Z",
+            "2026-11-01T00:00:00Z",
+            "2026-11-02T10:00:00Z",
+            "2026-11-30T18:00:00Z",
+        ];
+        let mut ids = Vec::new();
+        for i in 0..48usize {
+            let seed = ContactSeed {
+                sex: [Some("female"), Some("male"), None][i % 3],
+                nationality: [Some("SN"), Some("ML"), None, Some("SY")][i % 4],
+                status: [Some("refugee"), None, Some("migrant")][i % 3],
+                stage: [
+                    None,
+                    Some("informed"),
+                    Some("accompanied"),
+                    Some("employed"),
+                    Some("registered"),
+                ][i % 5],
+                interests: [&["job_search"][..], &[], &["training", "self_employment"]][i % 3],
+                ..ContactSeed::new([home, other][i % 2], [amina, karim][i % 3 % 2], days[i % days.len()])
+            };
+            ids.push(contact(&conn, &seed));
+        }
+        assert_eq!(rollup_rows_off(&conn), 0);
+
+        // Act: fields, dates, authors and agencies change in place; interests and contacts go.
+        let update = |sql: &str, id: &str| {
+            conn.execute(sql, [id]).expect("update");
+        };
+        for (k, id) in ids.iter().enumerate() {
+            match k % 6 {
+                0 => update(
+                    "UPDATE contacts SET nationality = 'AF', stage = 'self_employed' WHERE doc_id = ?1",
+                    id,
+                ),
+                1 => update(
+                    "UPDATE contacts SET created_at = '2026-12-01T08:00:00Z', sex = 'female' WHERE doc_id = ?1",
+                    id,
+                ),
+                2 => update(
+                    "UPDATE contacts SET status = NULL, nationality = NULL WHERE doc_id = ?1",
+                    id,
+                ),
+                3 => update("DELETE FROM contact_interests WHERE doc_id = ?1", id),
+                4 => update("DELETE FROM contacts WHERE doc_id = ?1", id),
+                _ => conn
+                    .execute(
+                        "UPDATE contacts SET agency_id = ?2, created_by = ?3 WHERE doc_id = ?1",
+                        rusqlite::params![id, home.to_string(), karim.to_string()],
+                    )
+                    .map(|_| ())
+                    .expect("move"),
+            }
+        }
+
+        // Assert: the tables are what a fresh count gives, and so is every figure.
+        assert_eq!(rollup_rows_off(&conn), 0);
+        let both = Filter::of(Scope::new(vec![home, other]));
+        let filters = [
+            both.clone(),
+            Filter::of(Scope::new(vec![other])),
+            Filter {
+                range: DateRange::new(day("2026-11-01"), day("2026-11-30")).expect("range"),
+                ..both.clone()
+            },
+            Filter {
+                range: DateRange::new(None, day("2026-10-31")).expect("range"),
+                ..both.clone()
+            },
+            Filter {
+                agent: Some(karim),
+                ..both.clone()
+            },
+        ];
+        for filter in &filters {
+            assert_rollups_answer_as_the_rows(&conn, filter);
+        }
+        assert!(women(&conn, &both).expect("women").total > 0);
+
+        // Emptied, the rollups hold no rows (no buckets left at zero).
+        conn.execute_batch("DELETE FROM contact_interests; DELETE FROM contacts;")
+            .expect("emptied");
+        let rows: i64 = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM console_daily_contacts) + (SELECT COUNT(*) FROM console_daily_values)",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(rows, 0);
+    }
+
+    #[test]
+    fn the_migration_fills_the_rollups_from_existing_rows() {
+        // Arrange: contacts stored before the rollups existed.
+        let conn = Connection::open_in_memory().expect("database");
+        let (before, rollups) = relais_schema::migrations::MIGRATIONS.split_at(
+            relais_schema::migrations::MIGRATIONS
+                .iter()
+                .position(|sql| sql.contains("CREATE TABLE console_daily_contacts"))
+                .expect("the rollups migration"),
+        );
+        for sql in before {
+            conn.execute_batch(sql).expect("migration");
+        }
+        let (amina, _) = user(&conn, "amina", Role::Agent);
+        let home = agency(&conn, "Belleville");
+        for (at, nationality) in [
+            ("2026-11-02T10:00:00Z", "SN"),
+            ("2026-11-02T11:00:00Z", "SN"),
+            ("2026-11-03T09:00:00Z", "ML"),
+        ] {
+            contact(
+                &conn,
+                &ContactSeed {
+                    sex: Some("female"),
+                    nationality: Some(nationality),
+                    stage: Some("informed"),
+                    interests: &["job_search"],
+                    ..ContactSeed::new(home, amina, at)
+                },
+            );
+        }
+
+        // Act
+        for sql in rollups {
+            conn.execute_batch(sql).expect("migration");
+        }
+
+        // Assert
+        assert_eq!(rollup_rows_off(&conn), 0);
+        let scope = Filter::of(Scope::new(vec![home]));
+        assert_eq!(women(&conn, &scope).expect("women"), Women { women: 3, total: 3 });
+        assert_rollups_answer_as_the_rows(&conn, &scope);
     }
 }

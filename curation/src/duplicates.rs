@@ -19,7 +19,9 @@
 //! `0.5 × same phone + 0.3 × s + 0.2 × same birth year and nationality`.
 //! A pair with both reasons and identical names scores 1.
 //!
-//! Merged contacts have no projected row, so they never appear here.
+//! Merged contacts have no projected row, so they never appear here; nor
+//! do pairs a supervisor dismissed as different people
+//! ([`crate::dismissals`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -27,6 +29,7 @@ use relais_schema::{AgencyId, DocumentId, UserId};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::dismissals::dismissed_pairs;
 use crate::error::CurationError;
 use crate::name_fold::sorted_tokens;
 
@@ -154,6 +157,18 @@ pub fn find_duplicates(conn: &Connection, agency: AgencyId, limit: usize) -> Res
             if compared.insert((i, j)) && similar(&candidates[i].name, &candidates[j].name) {
                 pairs.entry((i, j)).or_default().push(Reason::NameBirthYearNationality);
             }
+        });
+    }
+    let dismissed = dismissed_pairs(conn, agency)?;
+    if !dismissed.is_empty() {
+        pairs.retain(|&(i, j), _| {
+            let (a, b) = (&candidates[i].id, &candidates[j].id);
+            let key = if a < b {
+                (a.clone(), b.clone())
+            } else {
+                (b.clone(), a.clone())
+            };
+            !dismissed.contains(&key)
         });
     }
     let mut ranked: Vec<(f64, Vec<Reason>, usize, usize)> = pairs

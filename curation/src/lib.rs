@@ -11,6 +11,8 @@
 //! - [`history::record_history`]: who changed which field, when, from which device;
 //! - [`conflicts::list_conflicts`], [`conflicts::resolve_conflict`];
 //! - [`duplicates::find_duplicates`], ranked by a documented score;
+//! - [`dismissals::dismiss_pair`], [`dismissals::undo_dismissal`],
+//!   [`dismissals::list_dismissals`]: pairs said to be different people;
 //! - [`merge::merge_contacts`], [`merge::undo_merge`], [`merge::list_merges`].
 //!
 //! Every function takes the agencies the caller may see; a record of
@@ -18,6 +20,7 @@
 //! Reads run on a reader connection; corrections on the writer thread.
 
 pub mod conflicts;
+pub mod dismissals;
 pub mod duplicates;
 pub mod error;
 pub mod field_path;

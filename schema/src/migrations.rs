@@ -10,6 +10,9 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_exports.sql"),
     include_str!("migrations/0004_console.sql"),
     include_str!("migrations/0005_curation.sql"),
+    include_str!("migrations/0006_search.sql"),
+    include_str!("migrations/0007_rollups.sql"),
+    include_str!("migrations/0008_dismissals.sql"),
 ];
 
 /// The schema version this code writes and understands.

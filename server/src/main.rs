@@ -45,6 +45,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot start the runtime")?;
     runtime.block_on(async move {
+        survive_file_size_limit()?;
         let app = Application::build(&settings)?;
         if args.demo {
             let store = app.store().clone();
@@ -63,4 +64,21 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("the server stopped with an error")
     })
+}
+
+/// A write past a file-size limit (`RLIMIT_FSIZE`) raises `SIGXFSZ`, whose
+/// default action kills the process. With a handler installed the write
+/// fails with `EFBIG` instead, the transaction rolls back and the device is
+/// answered `503 disk_full`. Tokio keeps the handler for the life of the
+/// process, so the stream returned can be dropped.
+#[cfg(unix)]
+fn survive_file_size_limit() -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    drop(signal(SignalKind::from_raw(libc::SIGXFSZ)).context("cannot handle SIGXFSZ")?);
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn survive_file_size_limit() -> anyhow::Result<()> {
+    Ok(())
 }

@@ -6,7 +6,19 @@ use std::time::Duration;
 
 use relais_schema::{AgencyId, DeviceId, UserId};
 use relais_sync::device::Device;
-use relais_sync::protocol::{self, SyncResponse};
+use relais_sync::protocol::{self, SyncResponse, MAX_PULL_BUDGET};
+
+/// Bytes of document data a phone asks for per page once it is up to date:
+/// about 250 KiB on the wire, some 8 seconds on a 2G link, so a connection
+/// that drops still keeps whole pages.
+pub const PULL_BUDGET: u64 = 1 << 20;
+
+/// Bytes asked for per page during a first sync: the most the server sends
+/// (4 MiB of uncompressed documents, about 1 MiB gzipped). A first sync
+/// happens at enrolment, on the agency's connection, and moves the whole
+/// agency, so fewer, larger pages save round trips while a page stays small
+/// enough for a cheap phone to hold and apply.
+pub const FIRST_SYNC_BUDGET: u64 = MAX_PULL_BUDGET;
 
 /// What a phone has sent and received.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,8 +69,10 @@ pub struct Phone {
     pub server: String,
     /// Traffic so far.
     pub traffic: Traffic,
-    /// Pull budget per request, in bytes.
+    /// Pull budget per request once the first sync is done, in bytes.
     pub pull_budget: u64,
+    /// Pull budget per request during the first sync, in bytes.
+    pub first_sync_budget: u64,
     http: reqwest::blocking::Client,
 }
 
@@ -98,7 +112,8 @@ impl Phone {
             agency: field("agency_id").parse().map_err(|_| parse_err("agency_id"))?,
             server: server.to_string(),
             traffic: Traffic::default(),
-            pull_budget: 1 << 20,
+            pull_budget: PULL_BUDGET,
+            first_sync_budget: FIRST_SYNC_BUDGET,
             http,
         })
     }
@@ -108,6 +123,16 @@ impl Phone {
         crate::records::Author {
             user: self.user,
             agency: self.agency,
+        }
+    }
+
+    /// The pull budget of the next request: the first-sync one while the
+    /// device is in its first sync.
+    pub fn budget(&self) -> u64 {
+        if self.device.in_first_sync() {
+            self.first_sync_budget
+        } else {
+            self.pull_budget
         }
     }
 
@@ -156,7 +181,7 @@ impl Phone {
 
     /// One round trip: push what is pending, pull one page.
     pub fn sync_once(&mut self) -> Result<SyncResponse, PhoneError> {
-        let request = self.device.next_request(self.pull_budget)?;
+        let request = self.device.next_request(self.budget())?;
         let body = protocol::encode_request(&request);
         let answer = self.post_sync(body)?;
         let response = protocol::decode_response(&answer)?;
@@ -178,7 +203,9 @@ impl Phone {
 
 fn gzip_bytes(body: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // The default level (6), not the fastest: a push of new records is
+    // uncompressed changes that share most of their field names and values.
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     // Writing into memory does not fail.
     let _ = encoder.write_all(body);
     encoder.finish().unwrap_or_else(|_| body.to_vec())

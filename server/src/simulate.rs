@@ -106,9 +106,12 @@ pub struct SimulateArgs {
     /// Phones syncing at the same moment at most (one thread each).
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
-    /// Bytes of documents a phone asks for per pull.
-    #[arg(long, default_value_t = 1 << 20)]
+    /// Bytes of documents a phone asks for per pull once up to date.
+    #[arg(long, default_value_t = crate::phone::PULL_BUDGET)]
     pub pull_budget: u64,
+    /// Bytes of documents a phone asks for per pull during its first sync.
+    #[arg(long, default_value_t = crate::phone::FIRST_SYNC_BUDGET)]
+    pub first_sync_budget: u64,
     /// Seed of the records drawn (the same seed gives the same records).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

@@ -6,6 +6,11 @@
 //! a device with 50,000 documents must not hold 50,000 Automerge documents in
 //! memory. A request that got no answer is sent again unchanged (same batch
 //! id) by [`Device::next_request`] until [`Device::handle_response`] gets one.
+//!
+//! Documents are kept saved without DEFLATE, as the server keeps them: saving
+//! so costs a tenth of `save()`, and a simulated phone saves every document it
+//! pulls. Changes are pushed in their uncompressed encoding; the request body
+//! is gzipped as a whole by the transport.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +40,7 @@ pub enum DeviceError {
 #[derive(Debug, Clone)]
 struct LocalDoc {
     doc_type: RecordType,
+    /// The document saved without DEFLATE.
     saved: Vec<u8>,
     heads: Vec<ChangeHash>,
     /// Heads the server is known to have.
@@ -135,6 +141,13 @@ impl Device {
         self.docs.values().filter(|d| d.dirty && d.refused.is_none()).count()
     }
 
+    /// Whether the device is in its first sync: it has never received a page,
+    /// or the server is still sending it the agency's documents (a
+    /// transport may ask for larger pages then, see `docs/protocol.md`).
+    pub fn in_first_sync(&self) -> bool {
+        self.cursor == 0 || self.snapshot.is_some()
+    }
+
     /// Whether the device has nothing to push and nothing known to pull.
     pub fn is_idle(&self) -> bool {
         self.in_flight.is_none() && self.pending() == 0 && !self.pull_more
@@ -153,7 +166,7 @@ impl Device {
             id,
             LocalDoc {
                 doc_type,
-                saved: doc.save(),
+                saved: doc.save_nocompress(),
                 heads,
                 acked: vec![],
                 dirty: true,
@@ -173,7 +186,7 @@ impl Device {
         let mut doc = AutoCommit::load(&local.saved)?.with_actor(self.actor.clone());
         write(&mut doc)?;
         local.heads = doc.get_heads();
-        local.saved = doc.save();
+        local.saved = doc.save_nocompress();
         local.dirty = true;
         Ok(())
     }
@@ -326,7 +339,7 @@ impl Device {
             refused: None,
             check: false,
         });
-        entry.saved = doc.save();
+        entry.saved = doc.save_nocompress();
         if was_clean && doc.get_missing_deps(&[]).is_empty() {
             entry.acked = heads.clone();
         }

@@ -52,12 +52,61 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether the failure is the disk being full.
+    /// Whether the failure is the disk refusing to grow a file: no space
+    /// left (`ENOSPC`), a quota (`EDQUOT`) or a file-size limit (`EFBIG`,
+    /// `RLIMIT_FSIZE`). The write was rolled back; it may succeed once space
+    /// returns.
     pub fn is_disk_full(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DiskFull
+        match self {
+            StoreError::Database(rusqlite::Error::SqliteFailure(e, _)) => is_space_refused(e),
+            _ => false,
+        }
+    }
+}
+
+/// SQLite's codes for a file that could not grow. Its unix VFS answers
+/// `SQLITE_FULL` for `ENOSPC` only; any other failed `write()` (`EFBIG`,
+/// `EDQUOT`) is `SQLITE_IOERR_WRITE`, and a shared-memory index that cannot
+/// be extended is `SQLITE_IOERR_SHMSIZE`. Other I/O errors (reads, `fsync`,
+/// locks, truncation) say nothing about space and stay internal errors.
+fn is_space_refused(e: &rusqlite::ffi::Error) -> bool {
+    e.code == rusqlite::ErrorCode::DiskFull
+        || matches!(
+            e.extended_code,
+            rusqlite::ffi::SQLITE_IOERR_WRITE | rusqlite::ffi::SQLITE_IOERR_SHMSIZE
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(extended_code: std::os::raw::c_int) -> StoreError {
+        StoreError::Database(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(extended_code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn a_full_disk_a_quota_and_a_file_size_limit_are_all_a_full_disk() {
+        assert!(failure(rusqlite::ffi::SQLITE_FULL).is_disk_full());
+        assert!(failure(rusqlite::ffi::SQLITE_IOERR_WRITE).is_disk_full());
+        assert!(failure(rusqlite::ffi::SQLITE_IOERR_SHMSIZE).is_disk_full());
+    }
+
+    #[test]
+    fn other_io_errors_are_not_a_full_disk() {
+        for code in [
+            rusqlite::ffi::SQLITE_IOERR,
+            rusqlite::ffi::SQLITE_IOERR_READ,
+            rusqlite::ffi::SQLITE_IOERR_FSYNC,
+            rusqlite::ffi::SQLITE_IOERR_TRUNCATE,
+            rusqlite::ffi::SQLITE_CORRUPT,
+            rusqlite::ffi::SQLITE_BUSY,
+        ] {
+            assert!(!failure(code).is_disk_full(), "code {code}");
+        }
+        assert!(!StoreError::WriteAborted.is_disk_full());
     }
 }

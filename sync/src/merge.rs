@@ -43,7 +43,7 @@ pub enum Merged {
 pub struct Update {
     /// The changes the server did not have, each after its dependencies.
     pub changes: Vec<NewChange>,
-    /// The saved document with them.
+    /// The saved document with them, uncompressed (see [`save_for_store`]).
     pub snapshot: Vec<u8>,
     /// Its heads.
     pub heads: Vec<ChangeHash>,
@@ -58,7 +58,7 @@ pub struct NewChange {
     pub hash: ChangeHash,
     /// The actor that made it.
     pub actor: Vec<u8>,
-    /// Its bytes as the device sent them.
+    /// Its uncompressed encoding (chunk type 1), whichever the device sent.
     pub bytes: Vec<u8>,
 }
 
@@ -112,10 +112,20 @@ pub fn merge_push(base: Option<Base<'_>>, push: &PushDoc, agency: AgencyId) -> R
         .collect();
     Ok(Merged::Update(Update {
         changes,
-        snapshot: doc.save(),
+        snapshot: save_for_store(&doc),
         heads,
         projection: Projection::of(push.id, agency, push.doc_type, &doc),
     }))
+}
+
+/// A document saved the way the store keeps it and the feed sends it:
+/// without DEFLATE on its columns. Saving so is about ten times cheaper than
+/// `save()`, loads faster, and lets the gzip of a whole sync answer see what
+/// repeats from one document to the next (field names, vocabularies, dates),
+/// which each document's own DEFLATE cannot: a page of contacts is less than
+/// half the bytes on the wire (`docs/benchmarks-compare.md`).
+pub fn save_for_store(doc: &Automerge) -> Vec<u8> {
+    doc.save_nocompress()
 }
 
 /// Whether `doc` has applied the change `hash` (cheaper than fetching it).

@@ -7,6 +7,14 @@
 //! document, compaction snapshots, and erasure tombstones, skipping the rows
 //! the device sent itself. A page stops at the byte budget; the cursor it
 //! returns is the last row it covered, so a dropped connection resumes there.
+//!
+//! Items carry the bytes as stored: changes in their uncompressed encoding
+//! (chunk type 1) and documents saved without DEFLATE
+//! ([`crate::merge::save_for_store`]; rows written by older versions may still
+//! be deflated, and Automerge loads both). The answer is gzipped as a whole,
+//! which sees what repeats across documents. The budget therefore counts
+//! these uncompressed bytes: what a device holds in memory for one page,
+//! about four times what crosses the wire.
 
 use std::collections::HashMap;
 

@@ -158,20 +158,35 @@ fn push_filters(sql: &mut Sql, filter: &Filter, query: &ContactQuery) {
         sql.bind("AND c.nationality = ?", [text(nationality.as_str())]);
     }
     if let Some(search) = &query.search {
-        let pattern = search.pattern();
-        let names = [text(pattern.clone()), text(pattern.clone()), text(pattern)];
-        match search.phone_pattern() {
-            Some(phone) => sql.bind(
-                "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
-                      OR c.alias LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')",
-                names.into_iter().chain([text(phone)]),
+        match search.trigram_query() {
+            // `+` keeps SQLite from reading the row of every match in every
+            // agency: it walks an index of the scope instead and tests each
+            // rowid against the matches, so a common search costs no more
+            // than the scope's index entries.
+            Some(matches) => sql.bind(
+                "AND +c.rowid IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
+                [text(matches)],
             ),
-            None => sql.bind(
-                "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
-                      OR c.alias LIKE ? ESCAPE '\\')",
-                names,
-            ),
+            None => push_search_scan(sql, search),
         };
+    }
+}
+
+/// The search as `LIKE` tests on every row in scope, for a text too short for the index.
+fn push_search_scan<'s>(sql: &'s mut Sql, search: &Search) -> &'s mut Sql {
+    let pattern = search.pattern();
+    let names = [text(pattern.clone()), text(pattern.clone()), text(pattern)];
+    match search.phone_pattern() {
+        Some(phone) => sql.bind(
+            "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
+                  OR c.alias LIKE ? ESCAPE '\\' OR replace(c.phone, ' ', '') LIKE ?)",
+            names.into_iter().chain([text(phone)]),
+        ),
+        None => sql.bind(
+            "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
+                  OR c.alias LIKE ? ESCAPE '\\')",
+            names,
+        ),
     }
 }
 
@@ -679,6 +694,158 @@ mod tests {
         let page = list_contacts(&conn, &first_week, &ContactQuery::default()).expect("page");
         assert!(page.rows.iter().all(|r| r.created_at.as_str() < "2026-11-08"));
         assert_eq!(page.total, 9);
+    }
+
+    /// The ids a `LIKE` scan of every contact of `agency` finds: the list's
+    /// search as it was before the trigram index.
+    fn like_scan(conn: &Connection, agency: AgencyId, search: &Search) -> Vec<String> {
+        let phone = search.phone_pattern().unwrap_or_default();
+        let mut ids: Vec<String> = conn
+            .prepare(
+                "SELECT doc_id FROM contacts WHERE agency_id = ?1
+                 AND (given_name LIKE ?2 ESCAPE '\\' OR family_name LIKE ?2 ESCAPE '\\' OR alias LIKE ?2 ESCAPE '\\'
+                      OR (?3 != '' AND replace(phone, ' ', '') LIKE ?3))",
+            )
+            .expect("prepare")
+            .query_map(params![agency.to_string(), search.pattern(), phone], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn the_index_finds_exactly_what_a_like_scan_finds() {
+        let conn = memory_store();
+        let (amina, _) = user(&conn, "amina", Role::Agent);
+        let home = agency(&conn, "Belleville");
+        let names = [
+            "Diallo",
+            "DIALLO",
+            "Élise",
+            "élise",
+            "Lefèvre",
+            "محمد",
+            "العلي",
+            "Keïta",
+            "O'Brien",
+            "50%_off",
+            "Zoé",
+        ];
+        let phones = [
+            "+33 6 12 34 56 78",
+            "+33612345678",
+            "00221 77 000 11 22",
+            "+33 7 00 12 00 00",
+        ];
+        for (i, name) in names.iter().enumerate() {
+            contact(
+                &conn,
+                &ContactSeed {
+                    given: Some(names[(i + 3) % names.len()]),
+                    family: Some(name),
+                    phone: Some(phones[i % phones.len()]),
+                    ..ContactSeed::new(home, amina, "2026-11-01T10:00:00Z")
+                },
+            );
+        }
+        let filter = Filter::of(Scope::new(vec![home]));
+        let mut searches: Vec<String> = [
+            "06 12 34", "0612", "612", "+33 6", "77-000", "0 0 12", "00 12", "ÉLISE", "LEFÈ", "lefè", "\"", "'Br",
+            "%_o", "x\"yz", "d", "é", "ï", "محم",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every piece of every name, as typed and in capitals.
+        for name in names {
+            let chars: Vec<char> = name.chars().collect();
+            for len in 1..=chars.len().min(5) {
+                for start in 0..=chars.len() - len {
+                    let piece: String = chars[start..start + len].iter().collect();
+                    searches.push(piece.to_uppercase());
+                    searches.push(piece);
+                }
+            }
+        }
+        let (mut through_index, mut found) = (0, 0);
+        for text in searches {
+            let Ok(search) = text.parse::<Search>() else { continue };
+            through_index += usize::from(search.trigram_query().is_some());
+            let page = list_contacts(
+                &conn,
+                &filter,
+                &ContactQuery {
+                    search: Some(search.clone()),
+                    limit: "500".parse().expect("limit"),
+                    ..ContactQuery::default()
+                },
+            )
+            .expect("page");
+            let mut ids: Vec<String> = page.rows.into_iter().map(|r| r.id).collect();
+            ids.sort();
+            assert_eq!(ids, like_scan(&conn, home, &search), "{text:?}");
+            assert_eq!(page.total as usize, ids.len(), "{text:?}");
+            found += usize::from(!ids.is_empty());
+        }
+        assert!(
+            through_index > 100 && found > 150,
+            "{through_index} through the index, {found} found"
+        );
+    }
+
+    #[test]
+    fn contacts_stored_before_the_index_existed_are_found_through_it() {
+        // Arrange: a database one migration short of the index, with contacts.
+        let conn = Connection::open_in_memory().expect("database");
+        let migrations = relais_schema::migrations::MIGRATIONS;
+        let index = migrations
+            .iter()
+            .position(|sql| sql.contains("CREATE VIRTUAL TABLE contact_search"))
+            .expect("the search migration");
+        for sql in &migrations[..index] {
+            conn.execute_batch(sql).expect("migration");
+        }
+        let (amina, _) = user(&conn, "amina", Role::Agent);
+        let home = agency(&conn, "Belleville");
+        contact(
+            &conn,
+            &ContactSeed {
+                given: Some("Aminata"),
+                family: Some("Diallo"),
+                phone: Some("+33 6 12 34 56 78"),
+                ..ContactSeed::new(home, amina, "2026-11-01T10:00:00Z")
+            },
+        );
+
+        // Act
+        for sql in &migrations[index..] {
+            conn.execute_batch(sql).expect("migration");
+        }
+
+        // Assert
+        let filter = Filter::of(Scope::new(vec![home]));
+        for text in ["iall", "06 12 34 56"] {
+            let page = list_contacts(
+                &conn,
+                &filter,
+                &ContactQuery {
+                    search: Some(text.parse().expect("search")),
+                    ..ContactQuery::default()
+                },
+            )
+            .expect("page");
+            assert_eq!(page.total, 1, "{text}");
+        }
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM contact_search WHERE contact_search MATCH 'diallo'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("match");
+        assert_eq!(indexed, 1);
     }
 
     #[test]

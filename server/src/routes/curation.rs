@@ -1,6 +1,7 @@
 //! Supervisor corrections over HTTP, under `/api/v1/console`: a record's
-//! history, the conflicts queue, possible duplicates, merges and their undo
-//! (`docs/console.md`, "History, conflicts, duplicates and merges").
+//! history, the conflicts queue, possible duplicates and their dismissal,
+//! merges and their undo (`docs/console.md`, "History, conflicts,
+//! duplicates and merges").
 //!
 //! Every handler takes a [`ConsoleUser`] (session cookie, CSRF on unsafe
 //! methods, no agents) and passes the user's agencies to
@@ -10,6 +11,7 @@
 
 use actix_web::{delete, get, post, web, HttpResponse};
 use relais_curation::conflicts::{list_conflicts, resolve_conflict};
+use relais_curation::dismissals::{dismiss_pair, list_dismissals, undo_dismissal, ContactPair};
 use relais_curation::duplicates::{find_duplicates, DuplicatePair};
 use relais_curation::history::record_history;
 use relais_curation::merge::{list_merges, merge_contacts, undo_merge};
@@ -37,6 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(conflicts)
         .service(resolve)
         .service(duplicates)
+        .service(dismissals)
+        .service(dismiss)
+        .service(undo_dismiss)
         .service(merges)
         .service(merge)
         .service(undo);
@@ -180,12 +185,7 @@ async fn duplicates(
 ) -> Result<HttpResponse, ApiError> {
     let params = QueryParams::read(query.into_inner(), &["agency", "limit"])?;
     let scope = agencies(&user, &params)?;
-    let limit = params.parse::<usize>("limit")?.unwrap_or(DEFAULT_DUPLICATES);
-    if limit == 0 || limit > MAX_DUPLICATES {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be from 1 to {MAX_DUPLICATES}"
-        )));
-    }
+    let limit = duplicates_limit(&params)?;
     let pairs = read(&state, move |conn| {
         let mut pairs: Vec<DuplicatePair> = Vec::new();
         for agency in scope {
@@ -197,6 +197,76 @@ async fn duplicates(
     })
     .await?;
     Ok(HttpResponse::Ok().json(pairs))
+}
+
+/// `?limit=` of the duplicates lists: [`DEFAULT_DUPLICATES`] when absent.
+fn duplicates_limit(params: &QueryParams) -> Result<usize, ApiError> {
+    let limit = params.parse::<usize>("limit")?.unwrap_or(DEFAULT_DUPLICATES);
+    if limit == 0 || limit > MAX_DUPLICATES {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be from 1 to {MAX_DUPLICATES}"
+        )));
+    }
+    Ok(limit)
+}
+
+/// `GET /api/v1/console/duplicates/dismissals?agency&limit`: pairs said to
+/// be different people, newest first.
+#[get("/api/v1/console/duplicates/dismissals")]
+async fn dismissals(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let params = QueryParams::read(query.into_inner(), &["agency", "limit"])?;
+    let scope = agencies(&user, &params)?;
+    let limit = duplicates_limit(&params)?;
+    let list = read(&state, move |conn| list_dismissals(conn, &scope, limit)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairBody {
+    a: String,
+    b: String,
+}
+
+/// Two contact ids as a pair; a malformed id is "not found" like an unknown one.
+fn contact_pair(a: &str, b: &str) -> Result<ContactPair, ApiError> {
+    Ok(ContactPair::new(document_id(a)?, document_id(b)?)?)
+}
+
+/// `POST /api/v1/console/duplicates/dismissals {a, b}`: the two contacts
+/// are different people; the pair leaves the duplicates list.
+#[post("/api/v1/console/duplicates/dismissals")]
+async fn dismiss(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    body: web::Json<PairBody>,
+) -> Result<HttpResponse, ApiError> {
+    let pair = contact_pair(&body.a, &body.b)?;
+    let scope = user.agencies().to_vec();
+    let by = user_id(&user);
+    write(&state, move |conn| dismiss_pair(conn, &scope, by, pair, &clock::now())).await?;
+    tracing::info!(a = %pair.a(), b = %pair.b(), by = %by, "duplicate pair dismissed");
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "dismissed": true })))
+}
+
+/// `DELETE /api/v1/console/duplicates/dismissals/{a}/{b}`: undo a
+/// dismissal (either order); the pair may be listed again.
+#[delete("/api/v1/console/duplicates/dismissals/{a}/{b}")]
+async fn undo_dismiss(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let pair = contact_pair(&path.0, &path.1)?;
+    let scope = user.agencies().to_vec();
+    let by = user_id(&user);
+    write(&state, move |conn| undo_dismissal(conn, &scope, pair)).await?;
+    tracing::info!(a = %pair.a(), b = %pair.b(), by = %by, "duplicate pair dismissal undone");
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// `GET /api/v1/console/merges?agency`

@@ -35,7 +35,7 @@ use relais_schema::{write, Attendance, AttendanceStatus, DocumentId, RecordType}
 use serde::{Deserialize, Serialize};
 
 use super::convergence::{compare, replica};
-use super::fleet::{sync_until_idle, Fleet};
+use super::fleet::{sync_until_idle, Budgets, Fleet};
 use super::{SimulateArgs, MAX_PASSES};
 use crate::phone::Phone;
 use crate::records::Author;
@@ -183,7 +183,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
     let links = links(args, server, workload.devices)?;
 
     // 1. The server's records before the day.
-    let mut seeder = Fleet::enrol(server, &logins[..1], 1, 1, args.pull_budget)?;
+    let mut seeder = Fleet::enrol(server, &logins[..1], 1, 1, Budgets::of(args))?;
     let mut ids: HashMap<String, DocumentId> = HashMap::new();
     {
         let phone = seeder.phones.first_mut().context("the seeding device did not enrol")?;
@@ -195,7 +195,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
     }
 
     // 2. The devices, fully synced (unless joining is what is measured).
-    let mut fleet = Fleet::enrol(server, logins, workload.devices, args.concurrency, args.pull_budget)?;
+    let mut fleet = Fleet::enrol(server, logins, workload.devices, args.concurrency, Budgets::of(args))?;
     let joining = workload.ops.is_empty();
     if !joining {
         fleet.on_each(|_, phone| sync_until_idle(phone))?;
@@ -244,7 +244,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
     let requests = fleet.phones.iter().map(|p| p.traffic.requests).sum::<u64>() - before;
 
     // 4. The server's copy, as a new phone receives it, against every device and the expectations.
-    let mut fresh = Fleet::enrol(server, &logins[..1], 1, 1, args.pull_budget)?;
+    let mut fresh = Fleet::enrol(server, &logins[..1], 1, 1, Budgets::of(args))?;
     let reference = fresh.phones.first_mut().context("the checking device did not enrol")?;
     sync_until_idle(reference)?;
     let replicas: Vec<_> = fleet.phones.iter().map(|p| replica(&p.device)).collect();

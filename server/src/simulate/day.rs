@@ -7,7 +7,7 @@ use rand::Rng;
 use relais_schema::{write, Attendance, DocumentId, RecordType};
 
 use super::convergence::{compare, replica};
-use super::fleet::{sync_until_idle, Fleet, QuietOutcome};
+use super::fleet::{sync_until_idle, Budgets, Fleet, QuietOutcome};
 use super::report::{DocumentCounts, Phase, Report, SecondsSpread, Work};
 use super::server_process::ServerProcess;
 use super::{device_seed, today, SimulateArgs, MAX_PASSES};
@@ -53,7 +53,7 @@ impl Shared {
 /// Run the scenario.
 pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> anyhow::Result<Report> {
     let process = args.server_pid.map(ServerProcess::new);
-    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, args.pull_budget)?;
+    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, Budgets::of(args))?;
     let mut refused = Vec::new();
 
     // Every phone fetches the agency, as after enrolment.
@@ -125,7 +125,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
     sync_phase.server = process.zip(mark).map(|(p, m)| p.end_phase(m));
 
     // The server's state, as a new phone receives it.
-    let mut fresh = Fleet::enrol(server, &logins[..1], 1, 1, args.pull_budget)?;
+    let mut fresh = Fleet::enrol(server, &logins[..1], 1, 1, Budgets::of(args))?;
     let mark = process.map(|p| p.start_phase());
     let started = Instant::now();
     let outcome = fresh.on_each(|_, phone| sync_until_idle(phone))?;

@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::convergence::{compare, replica};
-use super::fleet::{sync_until_idle, Fleet};
+use super::fleet::{sync_until_idle, Budgets, Fleet};
 use super::report::{DocumentCounts, Phase, Report, SecondsSpread};
 use super::server_process::ServerProcess;
 use super::SimulateArgs;
@@ -13,7 +13,7 @@ use super::SimulateArgs;
 /// Run the scenario.
 pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> anyhow::Result<Report> {
     let process = args.server_pid.map(ServerProcess::new);
-    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, args.pull_budget)?;
+    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, Budgets::of(args))?;
     let mark = process.map(|p| p.start_phase());
     let started = Instant::now();
     let outcomes = fleet.on_each(|_, phone| sync_until_idle(phone))?;

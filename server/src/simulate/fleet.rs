@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context};
 use relais_sync::protocol::{self, DocStatus};
 
+use super::SimulateArgs;
 use crate::phone::{Phone, PhoneError, Traffic};
 
 /// Attempts of one round trip before a network failure is fatal.
@@ -103,7 +104,7 @@ pub struct SyncOutcome {
 pub fn sync_until_idle(phone: &mut Phone) -> anyhow::Result<SyncOutcome> {
     let mut outcome = SyncOutcome::default();
     for _ in 0..MAX_ROUND_TRIPS {
-        let request = phone.device.next_request(phone.pull_budget)?;
+        let request = phone.device.next_request(phone.budget())?;
         let body = protocol::encode_request(&request);
         let sent = Instant::now();
         let answer = with_retries(|| phone.post_sync(body.clone()))?;
@@ -155,6 +156,25 @@ pub struct QuietOutcome {
     pub waiting: Vec<Duration>,
 }
 
+/// The pull budgets phones ask for (`--pull-budget`, `--first-sync-budget`).
+#[derive(Debug, Clone, Copy)]
+pub struct Budgets {
+    /// Once up to date.
+    pub pull: u64,
+    /// During the first sync.
+    pub first_sync: u64,
+}
+
+impl Budgets {
+    /// The budgets of the command line.
+    pub fn of(args: &SimulateArgs) -> Budgets {
+        Budgets {
+            pull: args.pull_budget,
+            first_sync: args.first_sync_budget,
+        }
+    }
+}
+
 impl Fleet {
     /// Enrol `count` phones, the i-th with `logins[i % logins.len()]`.
     ///
@@ -166,7 +186,7 @@ impl Fleet {
         logins: &[(String, String)],
         count: usize,
         concurrency: usize,
-        pull_budget: u64,
+        budgets: Budgets,
     ) -> anyhow::Result<Fleet> {
         if logins.is_empty() {
             bail!("no login to enrol devices with");
@@ -176,7 +196,8 @@ impl Fleet {
             let (username, password) = &logins[slot % logins.len()];
             let mut phone = with_retries(|| Phone::enrol(server, username, password))
                 .with_context(|| format!("cannot enrol a device as {username}"))?;
-            phone.pull_budget = pull_budget;
+            phone.pull_budget = budgets.pull;
+            phone.first_sync_budget = budgets.first_sync;
             phones.push(phone);
         }
         Ok(Fleet { phones, concurrency })

@@ -12,7 +12,7 @@ use anyhow::bail;
 use relais_schema::{write, RecordType};
 use relais_sync::protocol::{self, DocStatus};
 
-use super::fleet::{with_retries, Fleet};
+use super::fleet::{with_retries, Budgets, Fleet};
 use super::report::{Phase, Report};
 use super::server_process::ServerProcess;
 use super::{device_seed, today, SimulateArgs};
@@ -24,7 +24,7 @@ const MAX_PUSH_ROUNDS: usize = 1_000;
 /// Run the scenario.
 pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> anyhow::Result<Report> {
     let process = args.server_pid.map(ServerProcess::new);
-    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, args.pull_budget)?;
+    let mut fleet = Fleet::enrol(server, logins, args.devices, args.concurrency, Budgets::of(args))?;
 
     let started = Instant::now();
     let today = today();
@@ -64,7 +64,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
                 if phone.device.pending() == 0 {
                     return Ok(None);
                 }
-                let mut request = phone.device.next_request(phone.pull_budget)?;
+                let mut request = phone.device.next_request(phone.budget())?;
                 request.pull = None;
                 Ok(Some(protocol::encode_request(&request)))
             })?

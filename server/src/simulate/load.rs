@@ -26,7 +26,7 @@ use relais_sync::protocol;
 use serde::Serialize;
 
 use super::convergence::{compare, replica};
-use super::fleet::{sync_until_idle, with_retries, Fleet};
+use super::fleet::{sync_until_idle, with_retries, Budgets, Fleet};
 use super::server_process::{ProcessUsage, ServerProcess};
 use super::{device_seed, today, SimulateArgs, MAX_PASSES};
 use crate::demo::generate::{Author, RecordGenerator};
@@ -118,7 +118,7 @@ struct Cycles {
 pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> anyhow::Result<()> {
     let logins = split_logins(logins);
     let process = args.server_pid.map(ServerProcess::new);
-    let mut fleet = Fleet::enrol(server, &logins, args.devices, args.concurrency, args.pull_budget)?;
+    let mut fleet = Fleet::enrol(server, &logins, args.devices, args.concurrency, Budgets::of(args))?;
     fleet.sync_until_quiet(MAX_PASSES)?;
     seed_agencies(&mut fleet)?;
 
@@ -136,7 +136,7 @@ pub fn run(args: &SimulateArgs, server: &str, logins: &[(String, String)]) -> an
     let server_usage = process.zip(mark).map(|(p, m)| p.end_phase(m));
 
     fleet.sync_until_quiet(MAX_PASSES)?;
-    let (converged, first_difference) = check_convergence(server, &logins, &fleet, args.pull_budget)?;
+    let (converged, first_difference) = check_convergence(server, &logins, &fleet, Budgets::of(args))?;
     let mut latencies: Vec<Duration> = cycles.iter().flat_map(|c| c.latencies.iter().copied()).collect();
     let round_trips = latencies.len() as u64;
     let errors: u64 = cycles.iter().map(|c| c.errors).sum();
@@ -261,7 +261,7 @@ fn offline_work(phone: &mut Phone, args: &SimulateArgs, seed: u64) -> anyhow::Re
 /// Sync until idle, timing each answered round trip and counting failed attempts.
 fn sync_timed(phone: &mut Phone, cycles: &mut Cycles) -> anyhow::Result<()> {
     for _ in 0..MAX_ROUND_TRIPS {
-        let request = phone.device.next_request(phone.pull_budget)?;
+        let request = phone.device.next_request(phone.budget())?;
         let pushed = request.push.len() as u64;
         let body = protocol::encode_request(&request);
         let answer = with_retries(|| {
@@ -289,11 +289,11 @@ fn check_convergence(
     server: &str,
     logins: &[(String, String)],
     fleet: &Fleet,
-    pull_budget: u64,
+    budgets: Budgets,
 ) -> anyhow::Result<(bool, Option<String>)> {
     for (agency, index) in agencies(fleet) {
         let login = &logins[index % logins.len()];
-        let mut fresh = Fleet::enrol(server, std::slice::from_ref(login), 1, 1, pull_budget)?;
+        let mut fresh = Fleet::enrol(server, std::slice::from_ref(login), 1, 1, budgets)?;
         fresh.on_each(|_, phone| sync_until_idle(phone))?;
         let reference = fresh.phones.first().context("the fresh device did not enrol")?;
         let replicas: Vec<_> = fleet

@@ -122,6 +122,11 @@ fn every_endpoint_answers_each_role_as_the_access_rules_say_and_reveals_nothing(
         row(Method::GET, c(&format!("/conflicts?agency={home}")), READ_HOME),
         row(Method::GET, c(&format!("/duplicates?agency={home}")), READ_HOME),
         row(Method::GET, c(&format!("/merges?agency={home}")), READ_HOME),
+        row(
+            Method::GET,
+            c(&format!("/duplicates/dismissals?agency={home}")),
+            READ_HOME,
+        ),
         // Administration.
         row(Method::GET, c("/agencies"), ADMIN_READ),
         row(Method::GET, c("/users"), ADMIN_READ),

@@ -5,5 +5,7 @@ mod admin;
 mod dashboard;
 mod headers;
 mod records;
+mod rollups;
+mod search;
 mod seed;
 mod session;

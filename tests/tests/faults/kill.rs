@@ -10,11 +10,9 @@ use automerge::{ChangeHash, ReadDoc};
 use relais_schema::DocumentId;
 use relais_server::phone::{Phone, PhoneError};
 use relais_server::records::{create_contact, set_field};
-use relais_sync::accounts::{self, NewUser, Role};
 use relais_sync::protocol::{self, DocStatus};
-use relais_sync::Store;
 use relais_tests::app::PASSWORD;
-use relais_tests::process::{free_port, ServerProcess};
+use relais_tests::process::{create_agents, free_port, numbered_agents, ServerProcess};
 use relais_tests::world::AT;
 
 const PHONES: usize = 4;
@@ -94,30 +92,7 @@ fn sync_recording(phone: &mut Phone, acked: &Acked) -> Result<(), PhoneError> {
 fn every_acknowledged_change_survives_repeated_kill_nine_and_phones_converge() {
     // Arrange: accounts, then the server as a child process.
     let dir = tempfile::tempdir().expect("temp");
-    {
-        let store = Store::open(&dir.path().join("relais.sqlite")).expect("store");
-        store
-            .write(|conn| {
-                let agency = accounts::create_agency(conn, "Agence Kill", AT)?;
-                for i in 0..PHONES {
-                    let name = format!("agent{i}");
-                    accounts::create_user(
-                        conn,
-                        &NewUser {
-                            username: &name,
-                            display_name: &name,
-                            role: Role::Agent,
-                            password: PASSWORD,
-                            agencies: &[agency],
-                        },
-                        AT,
-                    )?;
-                }
-                Ok(())
-            })
-            .expect("accounts");
-        store.close();
-    }
+    create_agents(dir.path(), "Agence Kill", numbered_agents(PHONES));
     let port = free_port();
     let mut server = Some(ServerProcess::start(dir.path(), port));
     let address = format!("http://127.0.0.1:{port}");

@@ -9,10 +9,8 @@ use std::time::Instant;
 
 use relais_server::phone::Phone;
 use relais_server::records::{create_contact, set_field};
-use relais_sync::accounts::{self, NewUser, Role};
-use relais_sync::Store;
 use relais_tests::app::PASSWORD;
-use relais_tests::process::{free_port, relais_binary, ServerProcess};
+use relais_tests::process::{create_agents, free_port, numbered_agents, relais_binary, ServerProcess};
 use relais_tests::world::AT;
 use rusqlite::Connection;
 
@@ -44,37 +42,11 @@ fn epoch(data: &Path) -> String {
         .expect("epoch")
 }
 
-fn create_accounts(data: &Path) -> String {
-    let store = Store::open(&data.join("relais.sqlite")).expect("store");
-    let agency = store
-        .write(|conn| {
-            let agency = accounts::create_agency(conn, "Agence Sauvegarde", AT)?;
-            for i in 0..PHONES {
-                let name = format!("agent{i}");
-                accounts::create_user(
-                    conn,
-                    &NewUser {
-                        username: &name,
-                        display_name: &name,
-                        role: Role::Agent,
-                        password: PASSWORD,
-                        agencies: &[agency],
-                    },
-                    AT,
-                )?;
-            }
-            Ok(agency)
-        })
-        .expect("accounts");
-    store.close();
-    agency.to_string()
-}
-
 #[test]
 fn a_backup_taken_while_phones_sync_is_consistent_and_after_a_restore_phones_resend_what_it_lacks() {
     // Arrange: the server as a child process, phones creating and editing in a loop.
     let dir = tempfile::tempdir().expect("temp");
-    let agency = create_accounts(dir.path());
+    let agency = create_agents(dir.path(), "Agence Sauvegarde", numbered_agents(PHONES)).to_string();
     let port = free_port();
     let server = ServerProcess::start(dir.path(), port);
     let original_epoch = epoch(dir.path());

@@ -14,11 +14,8 @@ use rand::{Rng, SeedableRng};
 use relais_schema::{write, RecordType};
 use relais_server::demo::generate::RecordGenerator;
 use relais_server::phone::{Phone, PhoneError};
-use relais_sync::accounts::{self, NewUser, Role};
-use relais_sync::Store;
 use relais_tests::app::PASSWORD;
-use relais_tests::process::{free_port, ServerProcess};
-use relais_tests::world::AT;
+use relais_tests::process::{create_agents, free_port, numbered_agents, ServerProcess};
 use rusqlite::Connection;
 
 use crate::support::{
@@ -66,31 +63,6 @@ impl Drop for StopOnDrop {
         self.0.store(true, Ordering::SeqCst);
         self.1.bump();
     }
-}
-
-fn create_accounts(data: &std::path::Path, phones: usize) {
-    let store = Store::open(&data.join("relais.sqlite")).expect("store");
-    store
-        .write(move |conn| {
-            let agency = accounts::create_agency(conn, "Agence Crash", AT)?;
-            for i in 0..phones {
-                let name = format!("agent{i}");
-                accounts::create_user(
-                    conn,
-                    &NewUser {
-                        username: &name,
-                        display_name: &name,
-                        role: Role::Agent,
-                        password: PASSWORD,
-                        agencies: &[agency],
-                    },
-                    AT,
-                )?;
-            }
-            Ok(())
-        })
-        .expect("accounts");
-    store.close();
 }
 
 /// One phone's loop: a new contact or an edit of one of its own, then a sync.
@@ -142,7 +114,7 @@ fn every_acknowledged_change_survives_kill_nine_at_random_moments() {
     let phones = setting("RELAIS_CRASH_PHONES", 30);
     let mut rng = rand::rngs::StdRng::seed_from_u64(setting("RELAIS_CRASH_SEED", 5) as u64);
     let dir = tempfile::tempdir().expect("temp");
-    create_accounts(dir.path(), phones);
+    create_agents(dir.path(), "Agence Crash", numbered_agents(phones));
     let port = free_port();
     let mut server = Some(ServerProcess::start(dir.path(), port));
     let address = format!("http://127.0.0.1:{port}");

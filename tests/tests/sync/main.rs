@@ -5,6 +5,7 @@ mod attendance;
 mod bad_input;
 mod compaction;
 mod convergence;
+mod encodings;
 mod epoch;
 mod erasure;
 mod gaps;

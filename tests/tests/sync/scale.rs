@@ -101,6 +101,7 @@ fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
     seed(&app, 600);
     let mut phone = app.agent_phone("amina");
     phone.pull_budget = 16 << 10;
+    phone.first_sync_budget = 16 << 10;
 
     // Two pages, then the connection drops: the phone keeps what it got.
     phone.sync_once().expect("page 1");

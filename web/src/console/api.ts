@@ -29,6 +29,16 @@ import type {
   VisitRow,
 } from "./types";
 
+/** A pair of possible duplicates a supervisor said are different people. */
+export interface Dismissal {
+  readonly a: ContactRow;
+  readonly b: ContactRow;
+  readonly agencyId: string;
+  readonly dismissedBy: string;
+  readonly dismissedByName: string;
+  readonly dismissedAt: string;
+}
+
 export const CONSOLE_API = "/api/v1/console";
 export const EXPORT_API = "/api/v1/exports";
 
@@ -233,6 +243,19 @@ export class ConsoleApi {
 
   duplicates(agency: string): Promise<readonly Duplicate[]> {
     return this.request("GET", `/duplicates${queryString({ agency })}`);
+  }
+
+  /** The two contacts are different people: the pair leaves the duplicates list. */
+  dismissDuplicate(a: string, b: string): Promise<{ dismissed: boolean }> {
+    return this.request("POST", "/duplicates/dismissals", { a, b });
+  }
+
+  dismissals(agency: string): Promise<readonly Dismissal[]> {
+    return this.request("GET", `/duplicates/dismissals${queryString({ agency })}`);
+  }
+
+  undoDismissal(a: string, b: string): Promise<void> {
+    return this.request("DELETE", `/duplicates/dismissals/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
   }
 
   merge(survivor: string, other: string): Promise<{ id: string }> {

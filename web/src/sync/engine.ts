@@ -25,8 +25,19 @@ import { DocStatus, ItemKind, decodeResponse, encodeRequest, type PullItem, type
 
 /** Bytes of changes put in one request at most (more waits for the next round). */
 export const PUSH_BUDGET = 2 << 20;
-/** Bytes of document data asked for per page. */
+/**
+ * Bytes of document data asked for per page once up to date. The server
+ * sends changes and documents uncompressed and gzips the whole answer, so a
+ * page is about a quarter of this on the wire (some 8 s on a 2G link).
+ */
 export const PULL_BUDGET = 1 << 20;
+/**
+ * Bytes asked for per page during a first sync: the most the server sends.
+ * A first sync follows enrolment on the agency's connection and moves the
+ * whole agency; larger pages mean fewer round trips, and a page (about 1 MiB
+ * on the wire) stays small enough to hold and apply on a cheap phone.
+ */
+export const FIRST_SYNC_PULL_BUDGET = 4 << 20;
 
 export const SYNC_META_KEY = "sync";
 
@@ -72,13 +83,17 @@ export function pendingCount(entries: Iterable<IndexEntry>): number {
 }
 
 interface Options {
+  /** Per page; alone, it applies to the first sync too. */
   readonly pullBudget?: number;
+  /** Per page during the first sync. */
+  readonly firstSyncPullBudget?: number;
   readonly pushBudget?: number;
   readonly now?: () => string;
 }
 
 export class SyncEngine {
   private readonly pullBudget: number;
+  private readonly firstSyncPullBudget: number;
   private readonly pushBudget: number;
   private readonly now: () => string;
 
@@ -89,6 +104,7 @@ export class SyncEngine {
     options: Options = {},
   ) {
     this.pullBudget = options.pullBudget ?? PULL_BUDGET;
+    this.firstSyncPullBudget = options.firstSyncPullBudget ?? options.pullBudget ?? FIRST_SYNC_PULL_BUDGET;
     this.pushBudget = options.pushBudget ?? PUSH_BUDGET;
     this.now = options.now ?? (() => new Date().toISOString());
   }
@@ -133,6 +149,11 @@ export class SyncEngine {
     return this.apply(response);
   }
 
+  /** The pull budget: larger during a first sync (nothing pulled yet, or documents still coming). */
+  private budgetFor(state: SyncState): number {
+    return state.cursor === 0 || state.snapshot !== null ? this.firstSyncPullBudget : this.pullBudget;
+  }
+
   /** The stored unanswered request, or a new one stored before it is sent. */
   private async prepare(): Promise<SyncState> {
     const state = await this.state();
@@ -159,7 +180,7 @@ export class SyncEngine {
         batch: bytesToHex(randomBytes(16)),
         epoch: state.epoch,
         push,
-        pull: { cursor: state.cursor, snapshot: state.snapshot, budget: this.pullBudget },
+        pull: { cursor: state.cursor, snapshot: state.snapshot, budget: this.budgetFor(state) },
       });
       const next: SyncState = { ...state, inFlight: { request: toBase64(request), sentHeads } };
       tx.putMeta(SYNC_META_KEY, next);
@@ -252,7 +273,12 @@ export class SyncEngine {
     });
   }
 
-  /** Merges one pulled document into the local copy; false when it cannot be read. */
+  /**
+   * Merges one pulled document into the local copy; false when it cannot be read.
+   * `loadIncremental` takes every encoding the server may send: changes
+   * deflated or not (chunk type 2 or 1), documents with or without deflated
+   * columns.
+   */
   private async applyItem(tx: VaultTx, item: PullItem): Promise<boolean> {
     const entry = tx.entry(item.id);
     const saved = await tx.docBytes(item.id);

@@ -1,8 +1,11 @@
 /**
- * Possible duplicates, ranked: the two records side by side, and a button
- * under each to keep that one. Below, the merges done, each with an undo.
+ * Possible duplicates, ranked: the two records side by side, a button under
+ * each to keep that one, and one to say they are different people (the pair
+ * then leaves the list for every supervisor of the agency). Below, the
+ * merges done and the pairs dismissed, each with an undo.
  */
 import { useState } from "preact/hooks";
+import type { Dismissal } from "../api";
 import { AgencyPicker } from "../components/AgencyPicker";
 import { Failure, Loading, Notice, useLoad } from "../components/load";
 import { agencyName, useConsole } from "../context";
@@ -15,6 +18,7 @@ export function Duplicates({ agency, onAgency }: { readonly agency: string; read
   const { c } = useText();
   const pairs = useLoad(() => api.duplicates(agency), agency);
   const merges = useLoad(() => api.merges(agency), agency);
+  const dismissals = useLoad(() => api.dismissals(agency), agency);
   const [notice, setNotice] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -27,6 +31,7 @@ export function Duplicates({ agency, onAgency }: { readonly agency: string; read
       setNotice(done);
       pairs.reload();
       merges.reload();
+      dismissals.reload();
     } catch (err) {
       setError(err);
     } finally {
@@ -53,6 +58,7 @@ export function Duplicates({ agency, onAgency }: { readonly agency: string; read
                 pair={pair}
                 busy={busy}
                 onKeep={(survivor, other) => void act(() => api.merge(survivor.id, other.id), c("duplicates.merged"))}
+                onDismiss={() => void act(() => api.dismissDuplicate(pair.a.id, pair.b.id), c("duplicates.dismissed"))}
               />
             ))}
           </ol>
@@ -64,11 +70,32 @@ export function Duplicates({ agency, onAgency }: { readonly agency: string; read
       {merges.state === "ready" ? (
         <MergeList merges={merges.data} busy={busy} onUndo={(m) => void act(() => api.undoMerge(m.id), c("merges.undone"))} />
       ) : null}
+      <h2>{c("dismissals.title")}</h2>
+      <p class="muted">{c("dismissals.intro")}</p>
+      {dismissals.state === "loading" ? <Loading /> : null}
+      {dismissals.state === "failed" ? <Failure error={dismissals.error} onRetry={dismissals.reload} /> : null}
+      {dismissals.state === "ready" ? (
+        <DismissalList
+          dismissals={dismissals.data}
+          busy={busy}
+          onUndo={(d) => void act(() => api.undoDismissal(d.a.id, d.b.id), c("dismissals.undone"))}
+        />
+      ) : null}
     </section>
   );
 }
 
-function Pair({ pair, busy, onKeep }: { readonly pair: Duplicate; readonly busy: boolean; readonly onKeep: (survivor: ContactRow, other: ContactRow) => void }) {
+function Pair({
+  pair,
+  busy,
+  onKeep,
+  onDismiss,
+}: {
+  readonly pair: Duplicate;
+  readonly busy: boolean;
+  readonly onKeep: (survivor: ContactRow, other: ContactRow) => void;
+  readonly onDismiss: () => void;
+}) {
   const { c, number } = useText();
   return (
     <li class="panel pair" data-a={pair.a.id} data-b={pair.b.id}>
@@ -83,6 +110,11 @@ function Pair({ pair, busy, onKeep }: { readonly pair: Duplicate; readonly busy:
       <div class="pair__sides">
         <Side row={pair.a} busy={busy} onKeep={() => onKeep(pair.a, pair.b)} />
         <Side row={pair.b} busy={busy} onKeep={() => onKeep(pair.b, pair.a)} />
+      </div>
+      <div class="actions">
+        <button type="button" class="button" data-testid="dismiss-pair" disabled={busy} onClick={onDismiss}>
+          {c("duplicates.dismiss")}
+        </button>
       </div>
     </li>
   );
@@ -203,6 +235,60 @@ function MergeList({ merges, busy, onUndo }: { readonly merges: readonly Merge[]
             </tr>
           );
         })}
+      </tbody>
+    </table>
+  );
+}
+
+/** A contact of a dismissed pair: its name, a link to its page. */
+function ContactLink({ row }: { readonly row: ContactRow }) {
+  const { c } = useText();
+  return (
+    <a href={consolePath({ name: "contact", id: row.id })} onClick={onLink({ name: "contact", id: row.id })}>
+      {row.name || c("console.none")}
+    </a>
+  );
+}
+
+function DismissalList({
+  dismissals,
+  busy,
+  onUndo,
+}: {
+  readonly dismissals: readonly Dismissal[];
+  readonly busy: boolean;
+  readonly onUndo: (d: Dismissal) => void;
+}) {
+  const t = useText();
+  const { c } = t;
+  if (dismissals.length === 0) return <p class="console-empty">{c("dismissals.empty")}</p>;
+  return (
+    <table class="console-table" data-testid="dismissals">
+      <thead>
+        <tr>
+          <th scope="col">{c("dismissals.at")}</th>
+          <th scope="col">{c("dismissals.pair")}</th>
+          <th scope="col">{c("dismissals.by")}</th>
+          <th scope="col">
+            <span class="visually-hidden">{c("dismissals.undo")}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {dismissals.map((d) => (
+          <tr key={`${d.a.id}/${d.b.id}`} data-a={d.a.id} data-b={d.b.id}>
+            <td>{t.dateTime(d.dismissedAt)}</td>
+            <td>
+              <ContactLink row={d.a} /> · <ContactLink row={d.b} />
+            </td>
+            <td>{d.dismissedByName}</td>
+            <td>
+              <button type="button" class="button button--small" disabled={busy} onClick={() => onUndo(d)}>
+                {c("dismissals.undo")}
+              </button>
+            </td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );
