@@ -1,6 +1,8 @@
 //! A browser's view of the supervisor console: a signed-in session (cookie
 //! and CSRF value) against a [`TestApp`].
 
+use std::fmt::Display;
+
 use relais_schema::UserId;
 use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::Method;
@@ -122,6 +124,24 @@ impl Console {
             .json(body)
             .send()
             .expect("the server answers")
+    }
+
+    /// Ask to merge `other` into `survivor`; the answer as it comes.
+    pub fn merge_attempt(&self, survivor: impl Display, other: impl Display) -> Response {
+        self.send(
+            Method::POST,
+            "/merges",
+            &serde_json::json!({ "survivor": survivor.to_string(), "other": other.to_string() }),
+        )
+    }
+
+    /// Merge `other` into `survivor`, which must succeed; the merge's id.
+    pub fn merge(&self, survivor: impl Display, other: impl Display) -> String {
+        let response = self.merge_attempt(survivor, other);
+        let status = response.status();
+        let body: Value = response.json().expect("JSON");
+        assert_eq!(status, 200, "merge: {body}");
+        body["id"].as_str().expect("the merge's id").to_owned()
     }
 }
 

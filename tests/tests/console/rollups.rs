@@ -210,16 +210,7 @@ fn an_erased_or_merged_contact_leaves_the_rollups_and_an_undone_merge_comes_back
     assert_eq!(pairs(&figures["nationalities"], "code"), vec![pair("SY", 2)]);
 
     // A merge leaves one of the two.
-    let merged = sup.send(
-        Method::POST,
-        "/merges",
-        &json!({ "survivor": first.to_string(), "other": second.to_string() }),
-    );
-    assert_eq!(merged.status(), 200);
-    let merge = merged.json::<Value>().expect("JSON")["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned();
+    let merge = sup.merge(first, second);
     assert_rollups_are_a_fresh_count(&app, "after the merge");
     let figures = sup.get_json("/dashboard");
     assert_eq!(figures["women"], json!({ "women": 1, "total": 1 }));

@@ -70,16 +70,7 @@ fn a_supervisor_resolves_merges_and_undoes_through_the_console_api() {
     assert_eq!(duplicates[0]["reasons"], json!(["phone"]), "{duplicates}");
     let ids = [duplicates[0]["a"]["id"].clone(), duplicates[0]["b"]["id"].clone()];
     assert!(ids.contains(&json!(first.to_string())) && ids.contains(&json!(second.to_string())));
-    let merged = sam.send(
-        Method::POST,
-        "/merges",
-        &json!({ "survivor": first.to_string(), "other": second.to_string() }),
-    );
-    assert_eq!(merged.status(), 200);
-    let merge = merged.json::<Value>().expect("JSON")["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned();
+    let merge = sam.merge(first, second);
     assert_eq!(sam.get_json("/duplicates"), json!([]));
     assert_eq!(sam.get_json("/merges")[0]["id"], merge.as_str());
     let undone = sam
@@ -117,12 +108,7 @@ fn another_agencys_supervisor_learns_nothing_and_changes_nothing() {
         &json!({ "docId": clash.to_string(), "field": "city", "value": "Lyon" }),
     );
     assert_eq!(resolve.status(), 404);
-    let merge = zoe.send(
-        Method::POST,
-        "/merges",
-        &json!({ "survivor": first.to_string(), "other": second.to_string() }),
-    );
-    assert_eq!(merge.status(), 404);
+    assert_eq!(zoe.merge_attempt(first, second).status(), 404);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM conflicts WHERE doc_id = ?1", clash.to_string()),
         2

@@ -1,16 +1,10 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConsoleApi } from "./api";
+import { describe, expect, it } from "vitest";
 import { ConsoleApp } from "./ConsoleApp";
 import { FakeConsoleServer, until } from "./testing/fake-console-server";
+import { consoleRoot, openConsole, SUPERVISOR_SESSION as SESSION } from "./testing/mount";
 import type { Dashboard } from "./types";
-
-const AGENCY = { id: "a1", name: "Lyon Est" };
-const SESSION = {
-  user: { id: "u1", username: "demo.superviseur", displayName: "Sophie Martin", role: "supervisor", agencies: [AGENCY] },
-  csrf: "csrf-abc",
-};
 
 const FIGURES: Dashboard = {
   reached: { weekly: [{ period: "2026-W47", count: 12 }], monthly: [{ period: "2026-11", count: 1234 }] },
@@ -34,27 +28,11 @@ const FIGURES: Dashboard = {
   visits: { count: 8, reached: 120, womenReached: 50 },
 };
 
-let root: HTMLElement;
+const currentRoot = consoleRoot("fr");
 
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.append(root);
-  localStorage.setItem("relais.console.language", "fr");
-});
+const open = (path: string, server: FakeConsoleServer): Promise<void> => openConsole(currentRoot(), path, server);
 
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
-
-async function open(path: string, server: FakeConsoleServer): Promise<void> {
-  history.replaceState(null, "", path);
-  await act(() => {
-    render(<ConsoleApp api={new ConsoleApi(server.fetch)} />, root);
-  });
-}
-
-const text = (selector: string): string => root.querySelector(selector)?.textContent ?? "";
+const text = (selector: string): string => currentRoot().querySelector(selector)?.textContent ?? "";
 
 function type(input: HTMLInputElement, value: string): void {
   input.value = value;
@@ -71,25 +49,25 @@ describe("the console", () => {
       .on("GET /api/v1/console/session", { status: 401, json: { error: "unauthorized", message: "" } })
       .on("POST /api/v1/console/session", { status: 403, json: { error: "forbidden", message: "agents use the phone app" } });
     await open("/console", server);
-    await until(() => root.querySelector("form input[name=username]") !== null);
+    await until(() => currentRoot().querySelector("form input[name=username]") !== null);
     await act(() => {
-      type(root.querySelector<HTMLInputElement>("input[name=username]")!, "demo.amina");
-      type(root.querySelector<HTMLInputElement>("input[name=password]")!, "amina-demo");
+      type(currentRoot().querySelector<HTMLInputElement>("input[name=username]")!, "demo.amina");
+      type(currentRoot().querySelector<HTMLInputElement>("input[name=password]")!, "amina-demo");
     });
-    await act(() => root.querySelector<HTMLButtonElement>("button[type=submit]")!.click());
+    await act(() => currentRoot().querySelector<HTMLButtonElement>("button[type=submit]")!.click());
     await until(() => text("[role=alert]") !== "");
     expect(text("[role=alert]")).toBe("Ce compte est un compte d’agent : utilisez l’application sur le téléphone.");
   });
 
   it("shows every dashboard figure the server sent, formatted for the language", async () => {
     await open("/console", signedIn());
-    await until(() => root.querySelector("[data-testid=tiles]") !== null);
+    await until(() => currentRoot().querySelector("[data-testid=tiles]") !== null);
     const nbsp = /[\u00a0\u202f]/g;
     expect(text("[data-testid=tile-reached] .tile__value").replace(nbsp, " ")).toBe("1 234");
     expect(text("[data-testid=tile-women-share] .tile__value").replace(nbsp, " ")).toBe("50 %");
     expect(text("[data-testid=tile-attendance-rate] .tile__value").replace(nbsp, " ")).toBe("75 %");
-    expect(root.querySelector("[data-testid=by-agent] [data-key=ag2] .bars__value")?.getAttribute("data-value")).toBe("234");
-    expect(root.querySelector("[data-testid=funnel] [data-key=employed_or_self_employed] strong")?.textContent).toBe("3");
+    expect(currentRoot().querySelector("[data-testid=by-agent] [data-key=ag2] .bars__value")?.getAttribute("data-value")).toBe("234");
+    expect(currentRoot().querySelector("[data-testid=funnel] [data-key=employed_or_self_employed] strong")?.textContent).toBe("3");
     expect(text("[data-testid=sessions-registered]")).toBe("60");
     expect(text("[data-testid=visits-women]")).toBe("50");
     expect(text("[data-testid=statuses]")).toContain("Demandeur");
@@ -99,8 +77,8 @@ describe("the console", () => {
   it("asks the dashboard again for one agent when that agent is chosen", async () => {
     const server = signedIn();
     await open("/console", server);
-    await until(() => root.querySelectorAll("select[name=agent] option").length === 3);
-    const agent = root.querySelector<HTMLSelectElement>("select[name=agent]")!;
+    await until(() => currentRoot().querySelectorAll("select[name=agent] option").length === 3);
+    const agent = currentRoot().querySelector<HTMLSelectElement>("select[name=agent]")!;
     agent.value = "ag2";
     await act(() => {
       agent.dispatchEvent(new Event("change", { bubbles: true }));
@@ -128,8 +106,8 @@ describe("the console", () => {
         return { status: 200, json: { resolved: true } };
       });
     await open("/console/conflicts", server);
-    await until(() => root.querySelectorAll(".choice button").length === 2);
-    const keep = [...root.querySelectorAll<HTMLButtonElement>(".choice button")].find((b) => b.textContent === "Garder « Villeurbanne »")!;
+    await until(() => currentRoot().querySelectorAll(".choice button").length === 2);
+    const keep = [...currentRoot().querySelectorAll<HTMLButtonElement>(".choice button")].find((b) => b.textContent === "Garder « Villeurbanne »")!;
     await act(() => keep.click());
     await until(() => text(".console-empty") === "Aucun conflit à trancher.");
     const post = server.last("POST", "/api/v1/console/conflicts/resolve");
@@ -169,12 +147,12 @@ describe("the console", () => {
         return { status: 204 };
       });
     await open("/console/duplicates", server);
-    await until(() => root.querySelectorAll(".pair__side button").length === 2);
+    await until(() => currentRoot().querySelectorAll(".pair__side button").length === 2);
     expect(text(".pair .muted")).toBe("Même téléphone");
-    await act(() => root.querySelector<HTMLButtonElement>(".pair__side[data-id=c2] button")!.click());
-    await until(() => root.querySelector("[data-testid=merges] button") !== null);
+    await act(() => currentRoot().querySelector<HTMLButtonElement>(".pair__side[data-id=c2] button")!.click());
+    await until(() => currentRoot().querySelector("[data-testid=merges] button") !== null);
     expect(server.last("POST", "/api/v1/console/merges")?.body).toEqual({ survivor: "c2", other: "c1" });
-    await act(() => root.querySelector<HTMLButtonElement>("[data-testid=merges] button")!.click());
+    await act(() => currentRoot().querySelector<HTMLButtonElement>("[data-testid=merges] button")!.click());
     await until(() => text(".console-notice") === "Fusion annulée.");
     expect(server.last("DELETE", "/api/v1/console/merges/m1")?.headers["X-CSRF-Token"]).toBe("csrf-abc");
   });
@@ -188,8 +166,8 @@ describe("the console", () => {
     const server = signedIn().on("GET /api/v1/console/contacts", (r) => ({ status: 200, json: r.url.includes("cursor=k2") ? page(2, null) : page(1, "k2") }));
     await open("/console/contacts", server);
     await until(() => text(".console-table tbody") === "Personne 1" || text(".console-table tbody").startsWith("Personne 1"));
-    const next = () => [...root.querySelectorAll<HTMLButtonElement>(".console-pager button")][1]!;
-    const previous = () => [...root.querySelectorAll<HTMLButtonElement>(".console-pager button")][0]!;
+    const next = () => [...currentRoot().querySelectorAll<HTMLButtonElement>(".console-pager button")][1]!;
+    const previous = () => [...currentRoot().querySelectorAll<HTMLButtonElement>(".console-pager button")][0]!;
     expect(previous().disabled).toBe(true);
     await act(() => next().click());
     await until(() => text(".console-table tbody").startsWith("Personne 2"));
@@ -214,16 +192,16 @@ describe("the console", () => {
     try {
       history.replaceState(null, "", "/console");
       await act(() => {
-        render(<ConsoleApp />, root);
+        render(<ConsoleApp />, currentRoot());
       });
-      await until(() => root.querySelector("input[name=username]") !== null);
+      await until(() => currentRoot().querySelector("input[name=username]") !== null);
       await act(() => {
-        type(root.querySelector<HTMLInputElement>("input[name=username]")!, "demo.superviseur");
-        type(root.querySelector<HTMLInputElement>("input[name=password]")!, "superviseur-demo");
+        type(currentRoot().querySelector<HTMLInputElement>("input[name=username]")!, "demo.superviseur");
+        type(currentRoot().querySelector<HTMLInputElement>("input[name=password]")!, "superviseur-demo");
       });
-      await act(() => root.querySelector<HTMLButtonElement>("button[type=submit]")!.click());
-      await until(() => root.querySelector("[data-testid=tiles]") !== null);
-      const signOut = [...root.querySelectorAll<HTMLButtonElement>(".console__bar button")].find((b) => b.textContent === "Se déconnecter")!;
+      await act(() => currentRoot().querySelector<HTMLButtonElement>("button[type=submit]")!.click());
+      await until(() => currentRoot().querySelector("[data-testid=tiles]") !== null);
+      const signOut = [...currentRoot().querySelectorAll<HTMLButtonElement>(".console__bar button")].find((b) => b.textContent === "Se déconnecter")!;
       await act(() => signOut.click());
       await until(() => server.last("DELETE", "/api/v1/console/session") !== undefined);
       expect(server.last("DELETE", "/api/v1/console/session")?.headers["X-CSRF-Token"]).toBe("csrf-abc");
@@ -236,13 +214,13 @@ describe("the console", () => {
     await open("/console/devices", signedIn());
     await until(() => text("[role=alert]") !== "");
     expect(text("[role=alert]")).toBe("Cette page est réservée aux administrateurs.");
-    expect(root.querySelector(".console__nav")?.textContent).not.toContain("Appareils");
+    expect(currentRoot().querySelector(".console__nav")?.textContent).not.toContain("Appareils");
   });
 
   it("mirrors the page in Arabic", async () => {
     localStorage.setItem("relais.console.language", "ar");
     await open("/console", signedIn());
-    await until(() => root.querySelector("[data-testid=tiles]") !== null);
+    await until(() => currentRoot().querySelector("[data-testid=tiles]") !== null);
     expect(document.documentElement.dir).toBe("rtl");
     expect(text("#dashboard-title")).toBe("المؤشرات");
   });

@@ -1,15 +1,7 @@
-import { render } from "preact";
 import { act } from "preact/test-utils";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConsoleApi } from "../api";
-import { ConsoleApp } from "../ConsoleApp";
+import { describe, expect, it } from "vitest";
 import { FakeConsoleServer, until } from "../testing/fake-console-server";
-
-const AGENCY = { id: "a1", name: "Lyon Est" };
-const SESSION = {
-  user: { id: "u1", username: "demo.superviseur", displayName: "Sophie Martin", role: "supervisor", agencies: [AGENCY] },
-  csrf: "csrf-abc",
-};
+import { AGENCY, consoleRoot, openConsole, SUPERVISOR_SESSION as SESSION } from "../testing/mount";
 
 function contact(id: string, name: string) {
   return {
@@ -40,18 +32,7 @@ const DISMISSAL = {
   dismissedAt: "2026-11-30T09:00:00Z",
 };
 
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.append(root);
-  localStorage.setItem("relais.console.language", "en");
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
+const currentRoot = consoleRoot("en");
 
 /** A server where the pair is listed until dismissed, and dismissed until undone. */
 function serverWithOnePair(): FakeConsoleServer {
@@ -72,16 +53,14 @@ function serverWithOnePair(): FakeConsoleServer {
 }
 
 function button(text: string): HTMLButtonElement | undefined {
-  return [...root.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === text);
+  return [...currentRoot().querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === text);
 }
 
 describe("the duplicates page", () => {
   it("dismisses a pair as different people, then brings it back", async () => {
     const server = serverWithOnePair();
-    history.replaceState(null, "", "/console/duplicates");
-    await act(() => {
-      render(<ConsoleApp api={new ConsoleApi(server.fetch)} />, root);
-    });
+    const root = currentRoot();
+    await openConsole(root, "/console/duplicates", server);
     await until(() => root.querySelector("[data-testid=dismiss-pair]") !== null);
     expect(root.textContent).toContain("No dismissed pairs.");
 
@@ -113,10 +92,8 @@ describe("the duplicates page", () => {
       status: 404,
       json: { error: "not_found", message: "not found" },
     });
-    history.replaceState(null, "", "/console/duplicates");
-    await act(() => {
-      render(<ConsoleApp api={new ConsoleApi(server.fetch)} />, root);
-    });
+    const root = currentRoot();
+    await openConsole(root, "/console/duplicates", server);
     await until(() => root.querySelector("[data-testid=dismiss-pair]") !== null);
 
     await act(() => root.querySelector<HTMLButtonElement>("[data-testid=dismiss-pair]")!.click());
