@@ -54,36 +54,47 @@ INSERT INTO console_daily_values
     SELECT agency_id, 'interest', substr(created_at, 1, 10), interest, COUNT(*)
     FROM console_contact_interests GROUP BY 1, 3, 4;
 
-CREATE TRIGGER console_daily_contact_added AFTER INSERT ON contacts BEGIN
-    INSERT INTO console_daily_contacts (agency_id, day, created_by, contacts, women)
-        VALUES (NEW.agency_id, substr(NEW.created_at, 1, 10), NEW.created_by, 1, NEW.sex IS 'female')
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1, women = women + excluded.women;
+-- One contact counted into its buckets (`delta` 1) or out of them (-1). The
+-- triggers below insert into these two views, so the bucket arithmetic is
+-- written once: add `delta`, then drop a bucket that fell to zero.
+CREATE VIEW console_daily_contact_moves
+    (agency_id, created_at, created_by, sex, nationality, status, stage, delta)
+    AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE VIEW console_daily_value_moves (agency_id, field, created_at, value, delta)
+    AS SELECT NULL, NULL, NULL, NULL, NULL WHERE 0;
+
+CREATE TRIGGER console_daily_value_move INSTEAD OF INSERT ON console_daily_value_moves BEGIN
     INSERT INTO console_daily_values (agency_id, field, day, value, contacts)
-        SELECT NEW.agency_id, f.field, substr(NEW.created_at, 1, 10), f.value, 1
+        VALUES (NEW.agency_id, NEW.field, substr(NEW.created_at, 1, 10), NEW.value, NEW.delta)
+        ON CONFLICT DO UPDATE SET contacts = contacts + excluded.contacts;
+    DELETE FROM console_daily_values
+        WHERE agency_id = NEW.agency_id AND field = NEW.field AND day = substr(NEW.created_at, 1, 10)
+          AND value = NEW.value AND contacts = 0;
+END;
+
+CREATE TRIGGER console_daily_contact_move INSTEAD OF INSERT ON console_daily_contact_moves BEGIN
+    INSERT INTO console_daily_contacts (agency_id, day, created_by, contacts, women)
+        VALUES (NEW.agency_id, substr(NEW.created_at, 1, 10), NEW.created_by, NEW.delta,
+                NEW.delta * (NEW.sex IS 'female'))
+        ON CONFLICT DO UPDATE SET contacts = contacts + excluded.contacts, women = women + excluded.women;
+    DELETE FROM console_daily_contacts
+        WHERE agency_id = NEW.agency_id AND day = substr(NEW.created_at, 1, 10) AND created_by = NEW.created_by
+          AND contacts = 0;
+    INSERT INTO console_daily_value_moves (agency_id, field, created_at, value, delta)
+        SELECT NEW.agency_id, f.field, NEW.created_at, f.value, NEW.delta
         FROM (SELECT 'nationality' AS field, NEW.nationality AS value
               UNION ALL SELECT 'status', NEW.status UNION ALL SELECT 'stage', NEW.stage) f
-        WHERE f.value IS NOT NULL
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1;
+        WHERE f.value IS NOT NULL;
+END;
+
+CREATE TRIGGER console_daily_contact_added AFTER INSERT ON contacts BEGIN
+    INSERT INTO console_daily_contact_moves VALUES
+        (NEW.agency_id, NEW.created_at, NEW.created_by, NEW.sex, NEW.nationality, NEW.status, NEW.stage, 1);
 END;
 
 CREATE TRIGGER console_daily_contact_removed AFTER DELETE ON contacts BEGIN
-    UPDATE console_daily_contacts SET contacts = contacts - 1, women = women - (OLD.sex IS 'female')
-        WHERE agency_id = OLD.agency_id AND day = substr(OLD.created_at, 1, 10) AND created_by = OLD.created_by;
-    DELETE FROM console_daily_contacts
-        WHERE agency_id = OLD.agency_id AND day = substr(OLD.created_at, 1, 10) AND created_by = OLD.created_by
-          AND contacts = 0;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'nationality' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.nationality;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'status' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.status;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'stage' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.stage;
-    DELETE FROM console_daily_values
-        WHERE agency_id = OLD.agency_id AND field IN ('nationality', 'status', 'stage')
-          AND day = substr(OLD.created_at, 1, 10) AND contacts = 0;
+    INSERT INTO console_daily_contact_moves VALUES
+        (OLD.agency_id, OLD.created_at, OLD.created_by, OLD.sex, OLD.nationality, OLD.status, OLD.stage, -1);
 END;
 
 -- The projection deletes and inserts rows; an update in place (a repair by
@@ -91,61 +102,25 @@ END;
 -- buckets, into the new ones.
 CREATE TRIGGER console_daily_contact_changed
 AFTER UPDATE OF agency_id, created_at, created_by, sex, nationality, status, stage ON contacts BEGIN
-    UPDATE console_daily_contacts SET contacts = contacts - 1, women = women - (OLD.sex IS 'female')
-        WHERE agency_id = OLD.agency_id AND day = substr(OLD.created_at, 1, 10) AND created_by = OLD.created_by;
-    DELETE FROM console_daily_contacts
-        WHERE agency_id = OLD.agency_id AND day = substr(OLD.created_at, 1, 10) AND created_by = OLD.created_by
-          AND contacts = 0;
-    INSERT INTO console_daily_contacts (agency_id, day, created_by, contacts, women)
-        VALUES (NEW.agency_id, substr(NEW.created_at, 1, 10), NEW.created_by, 1, NEW.sex IS 'female')
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1, women = women + excluded.women;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'nationality' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.nationality;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'status' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.status;
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'stage' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.stage;
-    DELETE FROM console_daily_values
-        WHERE agency_id = OLD.agency_id AND field IN ('nationality', 'status', 'stage')
-          AND day = substr(OLD.created_at, 1, 10) AND contacts = 0;
-    INSERT INTO console_daily_values (agency_id, field, day, value, contacts)
-        SELECT NEW.agency_id, f.field, substr(NEW.created_at, 1, 10), f.value, 1
-        FROM (SELECT 'nationality' AS field, NEW.nationality AS value
-              UNION ALL SELECT 'status', NEW.status UNION ALL SELECT 'stage', NEW.stage) f
-        WHERE f.value IS NOT NULL
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1;
+    INSERT INTO console_daily_contact_moves VALUES
+        (OLD.agency_id, OLD.created_at, OLD.created_by, OLD.sex, OLD.nationality, OLD.status, OLD.stage, -1),
+        (NEW.agency_id, NEW.created_at, NEW.created_by, NEW.sex, NEW.nationality, NEW.status, NEW.stage, 1);
 END;
 
 -- Interests follow `console_contact_interests`, which already joins each
 -- interest row to its contact's agency and date whatever order the
 -- projection writes them in.
 CREATE TRIGGER console_daily_interest_added AFTER INSERT ON console_contact_interests BEGIN
-    INSERT INTO console_daily_values (agency_id, field, day, value, contacts)
-        VALUES (NEW.agency_id, 'interest', substr(NEW.created_at, 1, 10), NEW.interest, 1)
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1;
+    INSERT INTO console_daily_value_moves VALUES (NEW.agency_id, 'interest', NEW.created_at, NEW.interest, 1);
 END;
 
 CREATE TRIGGER console_daily_interest_removed AFTER DELETE ON console_contact_interests BEGIN
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'interest' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.interest;
-    DELETE FROM console_daily_values
-        WHERE agency_id = OLD.agency_id AND field = 'interest' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.interest AND contacts = 0;
+    INSERT INTO console_daily_value_moves VALUES (OLD.agency_id, 'interest', OLD.created_at, OLD.interest, -1);
 END;
 
 CREATE TRIGGER console_daily_interest_changed
 AFTER UPDATE OF agency_id, created_at, interest ON console_contact_interests BEGIN
-    UPDATE console_daily_values SET contacts = contacts - 1
-        WHERE agency_id = OLD.agency_id AND field = 'interest' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.interest;
-    DELETE FROM console_daily_values
-        WHERE agency_id = OLD.agency_id AND field = 'interest' AND day = substr(OLD.created_at, 1, 10)
-          AND value = OLD.interest AND contacts = 0;
-    INSERT INTO console_daily_values (agency_id, field, day, value, contacts)
-        VALUES (NEW.agency_id, 'interest', substr(NEW.created_at, 1, 10), NEW.interest, 1)
-        ON CONFLICT DO UPDATE SET contacts = contacts + 1;
+    INSERT INTO console_daily_value_moves VALUES
+        (OLD.agency_id, 'interest', OLD.created_at, OLD.interest, -1),
+        (NEW.agency_id, 'interest', NEW.created_at, NEW.interest, 1);
 END;
