@@ -39,6 +39,37 @@ fn signing_in_sets_an_http_only_strict_cookie_and_answers_the_user_and_csrf() {
 }
 
 #[test]
+fn a_session_id_planted_before_sign_in_is_never_adopted() {
+    // Session fixation: an attacker plants a cookie, the victim signs in with it.
+    let app = spawn_app();
+    app.add_user("sup", Role::Supervisor, &[app.agency]);
+    let planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let get_session = |token: &str| {
+        app.http
+            .get(format!("{}{API}/session", app.address))
+            .header("Cookie", format!("relais_session={token}"))
+            .send()
+            .expect("answer")
+            .status()
+    };
+
+    let response = app
+        .http
+        .post(format!("{}{API}/session", app.address))
+        .header("Cookie", format!("relais_session={planted}"))
+        .json(&json!({ "username": "sup", "password": PASSWORD }))
+        .send()
+        .expect("answer");
+
+    assert_eq!(response.status(), 200);
+    let set_cookie = response.headers()["set-cookie"].to_str().expect("text").to_string();
+    let issued = token_of(&set_cookie).expect("a new session cookie");
+    assert_ne!(issued, planted, "the server draws the session id itself");
+    assert_eq!(get_session(planted), 401, "the planted id opens nothing");
+    assert_eq!(get_session(&issued), 200);
+}
+
+#[test]
 fn a_forwarded_proto_header_does_not_make_the_cookie_secure_without_a_trusted_proxy() {
     let app = spawn_app();
     app.add_user("sup", Role::Supervisor, &[app.agency]);
