@@ -45,7 +45,7 @@ impl<W: Write> TableSink for JsonSink<W> {
         Ok(())
     }
 
-    fn write_row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+    fn write_row(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
         self.out.write_all(if self.rows == 0 { b"\n{" } else { b",\n{" })?;
         self.rows += 1;
         for (i, (name, cell)) in self.names.iter().zip(cells).enumerate() {

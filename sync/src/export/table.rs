@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::export::people::PersonName;
 use crate::export::ExportError;
 
 /// A table that can be exported.
@@ -81,8 +82,8 @@ impl ExportTable {
                 order: "s.doc_id",
             },
             ExportTable::Attendance => Source {
+                // The person's names come from `PeopleNames`, not a join: see people.rs.
                 from: "attendance a CROSS JOIN sessions s ON s.doc_id = a.session_id
-                       LEFT JOIN contacts c ON c.doc_id = a.contact_id
                        LEFT JOIN agencies g ON g.id = s.agency_id",
                 agency: "s.agency_id",
                 date: "s.starts_at",
@@ -195,6 +196,8 @@ pub struct Column {
     pub kind: ColumnKind,
     /// Its fate in a pseudonymised export.
     pub privacy: Privacy,
+    /// Set when `sql` reads a contact id whose name the column shows.
+    pub(crate) person: Option<PersonName>,
 }
 
 const fn text(name: &'static str, sql: &'static str) -> Column {
@@ -203,6 +206,7 @@ const fn text(name: &'static str, sql: &'static str) -> Column {
         sql,
         kind: ColumnKind::Text,
         privacy: Privacy::Keep,
+        person: None,
     }
 }
 
@@ -212,6 +216,7 @@ const fn integer(name: &'static str, sql: &'static str) -> Column {
         sql,
         kind: ColumnKind::Integer,
         privacy: Privacy::Keep,
+        person: None,
     }
 }
 
@@ -221,6 +226,7 @@ const fn personal(name: &'static str, sql: &'static str) -> Column {
         sql,
         kind: ColumnKind::Text,
         privacy: Privacy::Pseudonymise,
+        person: None,
     }
 }
 
@@ -230,6 +236,18 @@ const fn free_text(name: &'static str, sql: &'static str) -> Column {
         sql,
         kind: ColumnKind::Text,
         privacy: Privacy::Drop,
+        person: None,
+    }
+}
+
+/// A name of the person whose id `sql` reads, pseudonymised like [`personal`] columns.
+const fn person_name(name: &'static str, sql: &'static str, which: PersonName) -> Column {
+    Column {
+        name,
+        sql,
+        kind: ColumnKind::Text,
+        privacy: Privacy::Pseudonymise,
+        person: Some(which),
     }
 }
 
@@ -302,9 +320,9 @@ const ATTENDANCE: &[Column] = &[
     text("session_kind", "s.kind"),
     text("session_topic", "s.topic"),
     text("contact_id", "a.contact_id"),
-    personal("given_name", "c.given_name"),
-    personal("family_name", "c.family_name"),
-    personal("alias", "c.alias"),
+    person_name("given_name", "a.contact_id", PersonName::Given),
+    person_name("family_name", "a.contact_id", PersonName::Family),
+    person_name("alias", "a.contact_id", PersonName::Alias),
     text("status", "a.status"),
     text("marked_by", "a.marked_by"),
     text("marked_at", "a.marked_at"),

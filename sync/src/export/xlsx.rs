@@ -72,7 +72,7 @@ impl<W: Write> TableSink for XlsxSink<W> {
         Ok(())
     }
 
-    fn write_row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+    fn write_row(&mut self, cells: &[Cell<'_>]) -> Result<(), ExportError> {
         if self.row >= MAX_ROWS {
             return Err(ExportError::Invalid(format!(
                 "the {} sheet would exceed the {MAX_ROWS} rows of an XLSX sheet; narrow the filters or export CSV",
@@ -91,7 +91,7 @@ impl<W: Write> TableSink for XlsxSink<W> {
                     sheet.write_number(self.row, col as u16, *n as f64).map_err(xlsx)?;
                 }
                 Cell::Text(text) => {
-                    sheet.write_string(self.row, col as u16, text.as_str()).map_err(xlsx)?;
+                    sheet.write_string(self.row, col as u16, &**text).map_err(xlsx)?;
                 }
             }
         }
