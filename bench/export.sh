@@ -92,6 +92,16 @@ PY
 
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== command line: relais export --table attendance"
+# With --baseline: the old and the new build must have written the same bytes.
+same_output() {
+    [ -n "$baseline" ] || return 0
+    if cmp -s "$1" "$2"; then
+        echo "  old and new $3 are identical"
+    else
+        echo "  old and new $3 DIFFER" >&2; exit 1
+    fi
+}
+
 for _ in $(seq 1 "$runs"); do
     for variant in "csv" "json" "csv --pseudonymise"; do
         for bin in "${binaries[@]}"; do
@@ -104,13 +114,7 @@ for _ in $(seq 1 "$runs"); do
                 | grep -v "rows exported" || true
             printf '  %d bytes, load average %s\n' "$(stat -c %s "$out")" "$(cut -d' ' -f1-3 /proc/loadavg)"
         done
-        if [ -n "$baseline" ]; then
-            if cmp -s "$work/out-old.$format" "$work/out-new.$format"; then
-                echo "  old and new exports are identical"
-            else
-                echo "  old and new exports DIFFER" >&2; exit 1
-            fi
-        fi
+        same_output "$work/out-old.$format" "$work/out-new.$format" exports
     done
 done
 
@@ -141,12 +145,6 @@ for _ in $(seq 1 "$runs"); do
                 "$(echo "$rss_after / 1024" | bc -l)" "$(echo "$rss_before / 1024" | bc -l)" \
                 "$(echo "$bytes / 1000000" | bc -l)" "$(stat -c %s "$out")" "$load"
         done
-        if [ -n "$baseline" ]; then
-            if cmp -s "$work/http-old.csv" "$work/http-new.csv"; then
-                echo "  old and new downloads are identical"
-            else
-                echo "  old and new downloads DIFFER" >&2; exit 1
-            fi
-        fi
+        same_output "$work/http-old.csv" "$work/http-new.csv" downloads
     done
 done
