@@ -5,7 +5,7 @@
  */
 import { automergeReady } from "../automerge";
 import { bytesToHex, randomBytes } from "../bytes";
-import { IndexedDbBackend } from "../store/idb";
+import { IndexedDbBackend, IndexedDbStuck } from "../store/idb";
 import { MemoryBackend } from "../store/memory";
 import type { StorageBackend } from "../store/backend";
 import { Documents } from "../store/documents";
@@ -112,7 +112,10 @@ export class AppController {
   async start(): Promise<void> {
     try {
       this.backend = await IndexedDbBackend.open();
-    } catch {
+    } catch (e) {
+      // The records are there but the browser does not answer: say so (the
+      // start's caller shows the storage error) rather than an empty app.
+      if (e instanceof IndexedDbStuck) throw e;
       // Private mode of some browsers: work in memory rather than not at all.
       this.backend = new MemoryBackend();
     }

@@ -68,26 +68,68 @@ export function runTransaction<T>(
   });
 }
 
+/** How long one open request may stay unanswered, and how many are tried. */
+const OPEN_WAIT_MS = 4_000;
+const OPEN_ATTEMPTS = 3;
+
+/** The browser answered none of the open requests: the store is there, but out of reach for now. */
+export class IndexedDbStuck extends Error {
+  constructor(attempts: number, wait: number) {
+    super(`IndexedDB answered none of ${attempts} open requests within ${wait} ms each`);
+    this.name = "IndexedDbStuck";
+  }
+}
+
+/** One open request: the database, or undefined when it stayed unanswered for `wait` ms. */
+function openOnce(factory: IDBFactory, name: string, wait: number): Promise<IDBDatabase | undefined> {
+  const request = factory.open(name, DB_VERSION);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    for (const store of ALL_STORES) {
+      if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
+    }
+  };
+  return new Promise<IDBDatabase | undefined>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      resolve(undefined);
+    }, wait);
+    const settle = (finish: () => void): void => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      finish();
+    };
+    request.onsuccess = () => {
+      // An answer after the deadline: a later attempt owns the database now.
+      if (settled) request.result.close();
+      settle(() => resolve(request.result));
+    };
+    request.onerror = () => settle(() => reject(request.error ?? new Error("cannot open IndexedDB")));
+    request.onblocked = () => settle(() => reject(new Error("IndexedDB is blocked by another tab of the app")));
+  });
+}
+
 export class IndexedDbBackend implements StorageBackend {
   private constructor(private readonly db: IDBDatabase) {
     // Another tab upgrading or deleting the database: let it.
     db.onversionchange = () => db.close();
   }
 
-  static async open(name = "relais", factory: IDBFactory = indexedDB): Promise<IndexedDbBackend> {
-    const request = factory.open(name, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      for (const store of ALL_STORES) {
-        if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
-      }
-    };
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error("cannot open IndexedDB"));
-      request.onblocked = () => reject(new Error("IndexedDB is blocked by another tab of the app"));
-    });
-    return new IndexedDbBackend(db);
+  /**
+   * Opens (and creates or upgrades) the database. Some browsers, right after
+   * a reload, leave an open request with no answer at all; so a request
+   * unanswered after `wait` ms is given up (its connection closed if it comes
+   * late) and the open tried again, `attempts` times in all, before failing
+   * with {@link IndexedDbStuck}.
+   */
+  static async open(name = "relais", factory: IDBFactory = indexedDB, { wait = OPEN_WAIT_MS, attempts = OPEN_ATTEMPTS } = {}): Promise<IndexedDbBackend> {
+    for (let attempt = 1; ; attempt++) {
+      const db = await openOnce(factory, name, wait);
+      if (db) return new IndexedDbBackend(db);
+      if (attempt >= attempts) throw new IndexedDbStuck(attempts, wait);
+    }
   }
 
   get(store: StoreName, key: string): Promise<Uint8Array | undefined> {
