@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_search.sql"),
     include_str!("migrations/0007_rollups.sql"),
     include_str!("migrations/0008_dismissals.sql"),
+    include_str!("migrations/0009_search_batches.sql"),
 ];
 
 /// The schema version this code writes and understands.

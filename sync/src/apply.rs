@@ -26,6 +26,7 @@ use crate::merge::{merge_push, Base, Merged, Update};
 use crate::prepare::{PreparedDoc, PreparedPush};
 use crate::projection;
 use crate::protocol::{decode_results, encode_results, BatchId, DocResult, DocStatus, PushDoc};
+use crate::search_index;
 use relais_schema::{AgencyId, DocumentId, RecordType};
 
 /// A document is compacted once it has at least this many logged changes…
@@ -82,11 +83,13 @@ pub fn apply_prepared_batch(
     };
     let mut results = Vec::with_capacity(push.len());
     let mut sent = 0i64;
+    search_index::defer(&tx)?;
     for (index, doc) in push.iter().enumerate() {
         let (result, stored) = writer.apply_document(doc, prepared.take(index))?;
         sent += stored;
         results.push(result);
     }
+    search_index::catch_up(&tx)?;
     tx.prepare_cached("INSERT INTO batches (device_id, batch_id, answer, at, push_hash) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![
             who.device.to_string(),

@@ -24,6 +24,7 @@ pub mod prepare;
 pub mod projection;
 pub mod protocol;
 pub mod pull;
+pub mod search_index;
 pub mod semaphore;
 pub mod service;
 pub mod store;
