@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p relais-console --example bench -- seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION]
 //! cargo run --release -p relais-console --example bench -- queries DIR [records]
+//! cargo run --release -p relais-console --example bench -- duplicates DIR
 //! cargo run --release -p relais-console --example bench -- rewrite DIR
 //! ```
 //!
@@ -16,10 +17,11 @@
 //! visits, with generated but realistic values. `queries` opens a read-only
 //! connection the way the server's readers do and prints, for each query,
 //! the median and slowest wall time of 7 runs and the median CPU time, in
-//! milliseconds (`records`: the records pages only). Each contacts search is
-//! also timed as the `LIKE` scan it was before the trigram index, and `seed`
-//! (or `rewrite` alone) times rewriting contacts with and without the
-//! index's triggers.
+//! milliseconds (`records`: the records pages only), then the possible
+//! duplicates of each agency (`duplicates` alone: only those, one run each,
+//! wall and CPU time). Each contacts search is also timed as the `LIKE` scan
+//! it was before the trigram index, and `seed` (or `rewrite` alone) times
+//! rewriting contacts with and without the index's triggers.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -30,6 +32,7 @@ use relais_console::records::contacts::{list_contacts, ContactQuery, ContactSort
 use relais_console::records::cursor::Cursor;
 use relais_console::records::sessions::{list_sessions, SessionQuery};
 use relais_console::records::visits::{list_visits, VisitQuery};
+use relais_curation::duplicates::find_duplicates;
 use relais_schema::{AgencyId, UserId};
 use relais_sync::accounts::{self, NewUser, Role};
 use rusqlite::{params, Connection};
@@ -590,10 +593,36 @@ fn queries(dir: &Path, records_only: bool) -> Result<(), Failure> {
         ),
         ("every agency, \"diallo\", by name", &all, "diallo", ContactSort::Name),
         (
-            "one agency, 2 letters \"di\" (no index), by name",
+            "one agency, 2 letters \"di\" (no trigram), by name",
             &one,
             "di",
             ContactSort::Name,
+        ),
+        (
+            "one agency, 2 letters \"di\", newest first",
+            &one,
+            "di",
+            ContactSort::CreatedDesc,
+        ),
+        ("one agency, 1 letter \"é\", by name", &one, "é", ContactSort::Name),
+        (
+            "one agency, Arabic \"حس\", newest first",
+            &one,
+            "حس",
+            ContactSort::CreatedDesc,
+        ),
+        (
+            "one agency, \"zq\" (no match), newest first",
+            &one,
+            "zq",
+            ContactSort::CreatedDesc,
+        ),
+        ("every agency, 2 letters \"di\", by name", &all, "di", ContactSort::Name),
+        (
+            "every agency, \"zq\" (no match), newest first",
+            &all,
+            "zq",
+            ContactSort::CreatedDesc,
         ),
     ] {
         let search = ContactQuery {
@@ -643,6 +672,24 @@ fn queries(dir: &Path, records_only: bool) -> Result<(), Failure> {
     time("  visits one agency, newest first", || {
         list_visits(&conn, &one, &VisitQuery::default())
     })?;
+    possible_duplicates(&conn, &agencies)
+}
+
+/// The possible duplicates of each agency, as the console lists them (100 pairs).
+fn possible_duplicates(conn: &Connection, agencies: &[AgencyId]) -> Result<(), Failure> {
+    println!("possible duplicates, 100 best pairs:");
+    for (n, agency) in agencies.iter().enumerate() {
+        let (started, cpu_start) = (Instant::now(), thread_cpu_ms());
+        let pairs = find_duplicates(conn, *agency, 100)?;
+        println!(
+            "  agency {} ({} pairs listed, best score {:.3}): wall {:.1} ms, cpu {:.1} ms",
+            n + 1,
+            pairs.len(),
+            pairs.first().map_or(0.0, |p| p.score),
+            started.elapsed().as_secs_f64() * 1000.0,
+            thread_cpu_ms() - cpu_start
+        );
+    }
     Ok(())
 }
 
@@ -660,10 +707,15 @@ fn main() -> Result<(), Failure> {
             let dir = PathBuf::from(args.get(1).ok_or("rewrite needs a folder")?);
             rewrite_cost(&mut relais_sync::open::open_writer(&dir.join("relais.sqlite"))?, 500)
         }
+        Some("duplicates") => {
+            let dir = PathBuf::from(args.get(1).ok_or("duplicates needs a folder")?);
+            let conn = relais_sync::open::open_reader(&dir.join("relais.sqlite"))?;
+            possible_duplicates(&conn, &agency_ids(&conn)?)
+        }
         Some("queries") => queries(
             Path::new(args.get(1).ok_or("queries needs a folder")?),
             args.get(2).map(String::as_str) == Some("records"),
         ),
-        _ => Err("usage: bench seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION] | bench queries DIR [records] | bench rewrite DIR".into()),
+        _ => Err("usage: bench seed DIR [CONTACTS SESSIONS MARKS_PER_SESSION] | bench queries DIR [records] | bench duplicates DIR | bench rewrite DIR".into()),
     }
 }

@@ -129,11 +129,10 @@ pub(crate) fn display_name(given: Option<&str>, family: Option<&str>, alias: Opt
 
 const LIST_COLUMNS: &str =
     "SELECT c.doc_id, c.agency_id, c.given_name, c.family_name, c.alias, c.sex, c.birth_year, c.nationality,
-            c.status, c.phone, c.neighbourhood, c.stage, c.created_at, c.created_by
-     FROM contacts c WHERE";
+            c.status, c.phone, c.neighbourhood, c.stage, c.created_at, c.created_by";
 
-/// The `WHERE` clauses of the filters that were asked for (see [`Sql`]).
-fn push_filters(sql: &mut Sql, filter: &Filter, query: &ContactQuery) {
+/// The scope: the caller's agencies.
+fn push_scope(sql: &mut Sql, filter: &Filter) {
     match filter.scope.agencies() {
         [one] => sql.bind("c.agency_id = ?", [text(one.to_string())]),
         _ => sql.bind(
@@ -141,6 +140,14 @@ fn push_filters(sql: &mut Sql, filter: &Filter, query: &ContactQuery) {
             [text(filter.scope.as_json())],
         ),
     };
+}
+
+/// The `WHERE` clauses of the filters that were asked for (see [`Sql`]).
+///
+/// A search too short for the trigram index refers to `matched`, the rows
+/// [`push_short_matches`] finds, which the statement must define.
+fn push_filters(sql: &mut Sql, filter: &Filter, query: &ContactQuery) {
+    push_scope(sql, filter);
     let (from, to) = (filter.range.lower(), filter.range.upper());
     if !from.is_empty() {
         sql.bind("AND c.created_at >= ?", [text(from)]);
@@ -167,27 +174,55 @@ fn push_filters(sql: &mut Sql, filter: &Filter, query: &ContactQuery) {
                 "AND +c.rowid IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
                 [text(matches)],
             ),
-            None => push_search_scan(sql, search),
+            None => sql.push("AND +c.rowid IN matched"),
         };
     }
 }
 
-/// The search as `LIKE` tests on every row in scope, for a text too short for the index.
-fn push_search_scan<'s>(sql: &'s mut Sql, search: &Search) -> &'s mut Sql {
+/// The rowids of the contacts in scope that a search too short for the
+/// trigram index finds, each once: a `SELECT` for `WITH matched(r) AS (…)`.
+///
+/// The given and family names are tested in the name index
+/// (`contacts_agency_name`), without reading contact rows: its entries hold
+/// them as `ifnull(…, '') COLLATE NOCASE`, and these same expressions let
+/// SQLite take the values from the index (`LIKE` ignores the collation,
+/// and an empty name matches no pattern, so the test is the one on the
+/// columns). The alias and the phone digits are tested in the text the
+/// trigram index stores (FTS5's `contact_search_content`: `c2` is the alias
+/// lowered, which `LIKE` cannot tell from the alias; `c3` the phone
+/// number's digits, which hold the same runs of digits as the number
+/// without spaces, since a `+` can only lead it): a scan of short rows,
+/// then the row of each match, to keep it to the scope and leave out the
+/// contacts the names already found.
+fn push_short_matches(sql: &mut Sql, filter: &Filter, search: &Search) {
+    const NAMES: &str = "(ifnull(c.family_name, '') COLLATE NOCASE LIKE ? ESCAPE '\\'
+                          OR ifnull(c.given_name, '') COLLATE NOCASE LIKE ? ESCAPE '\\')";
     let pattern = search.pattern();
-    let names = [text(pattern.clone()), text(pattern.clone()), text(pattern)];
-    match search.phone_pattern() {
-        Some(phone) => sql.bind(
-            "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
-                  OR c.alias LIKE ? ESCAPE '\\' OR replace(c.phone, ' ', '') LIKE ?)",
-            names.into_iter().chain([text(phone)]),
-        ),
-        None => sql.bind(
-            "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
-                  OR c.alias LIKE ? ESCAPE '\\')",
-            names,
-        ),
+    let names = || [text(pattern.clone()), text(pattern.clone())];
+    sql.push("SELECT c.rowid FROM contacts c WHERE");
+    push_scope(sql, filter);
+    sql.push("AND").bind(NAMES, names());
+    sql.bind(
+        "UNION ALL SELECT c.rowid FROM contact_search_content s CROSS JOIN contacts c ON c.rowid = s.id
+         WHERE (s.c2 LIKE ? ESCAPE '\\'",
+        [text(pattern.clone())],
+    );
+    if let Some(phone) = search.phone_pattern() {
+        sql.bind("OR s.c3 LIKE ?", [text(phone)]);
     }
+    sql.push(") AND");
+    push_scope(sql, filter);
+    sql.push("AND NOT").bind(NAMES, names());
+}
+
+/// Whether the filters narrow the list within the scope (dates, agent,
+/// stage, nationality).
+fn narrows(filter: &Filter, query: &ContactQuery) -> bool {
+    !filter.range.lower().is_empty()
+        || filter.range.upper() != DateRange::all().upper()
+        || filter.agent.is_some()
+        || query.stage.is_some()
+        || query.nationality.is_some()
 }
 
 /// The keyset condition after `cursor` and the order, for `sort`.
@@ -232,7 +267,10 @@ fn push_order(sql: &mut Sql, sort: ContactSort, cursor: Option<&Cursor>, limit: 
     sql.bind("LIMIT ?", [rusqlite::types::Value::Integer(i64::from(limit) + 1)]);
 }
 
-fn contact_row(r: &Row<'_>) -> rusqlite::Result<(ContactRow, Option<String>, Option<String>)> {
+/// A row of the list, and its family and given names (the name order's cursor).
+type ListRow = (ContactRow, Option<String>, Option<String>);
+
+fn contact_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     let given: Option<String> = r.get(2)?;
     let family: Option<String> = r.get(3)?;
     let alias: Option<String> = r.get(4)?;
@@ -256,6 +294,72 @@ fn contact_row(r: &Row<'_>) -> rusqlite::Result<(ContactRow, Option<String>, Opt
     ))
 }
 
+/// How many contacts match the filters; `matches`: the definition of
+/// `matched` for a short search ([`push_short_matches`]).
+fn count_contacts(
+    conn: &Connection,
+    filter: &Filter,
+    query: &ContactQuery,
+    matches: Option<&Search>,
+) -> Result<i64, ConsoleError> {
+    let mut count = Sql::default();
+    if let Some(search) = matches {
+        count.push("WITH matched(r) AS (");
+        push_short_matches(&mut count, filter, search);
+        count.push(")");
+    }
+    count.push("SELECT COUNT(*) FROM contacts c WHERE");
+    push_filters(&mut count, filter, query);
+    Ok(conn
+        .prepare_cached(count.text())?
+        .query_row(count.values(), |r| r.get(0))?)
+}
+
+/// A page of a search too short for the trigram index, and its total, in
+/// one statement: the matching rowids are found once ([`push_short_matches`],
+/// the costly part) and serve both the page and the count (their number,
+/// when no filter narrows the scope), which rides on every row as a last
+/// column. An empty page after a cursor is counted apart; an empty first
+/// page means nothing matches.
+fn short_search_page(
+    conn: &Connection,
+    filter: &Filter,
+    query: &ContactQuery,
+    search: &Search,
+    cursor: Option<&Cursor>,
+) -> Result<(Vec<ListRow>, i64), ConsoleError> {
+    let mut list = Sql::new("WITH matched(r) AS MATERIALIZED (");
+    push_short_matches(&mut list, filter, search);
+    list.push(")");
+    list.push(LIST_COLUMNS);
+    if narrows(filter, query) {
+        list.push(", (SELECT COUNT(*) FROM contacts c WHERE");
+        push_filters(&mut list, filter, query);
+        list.push(")");
+    } else {
+        // `matched` holds the contacts in scope, each once.
+        list.push(", (SELECT COUNT(*) FROM matched)");
+    }
+    list.push("FROM contacts c WHERE");
+    push_filters(&mut list, filter, query);
+    push_order(&mut list, query.sort, cursor, query.limit.get());
+    let mut total = 0;
+    let rows = conn
+        .prepare_cached(list.text())?
+        .query_map(list.values(), |r| Ok((contact_row(r)?, r.get::<_, i64>(14)?)))?
+        .map(|row| {
+            row.map(|(row, count)| {
+                total = count;
+                row
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if rows.is_empty() && cursor.is_some() {
+        total = count_contacts(conn, filter, query, Some(search))?;
+    }
+    Ok((rows, total))
+}
+
 /// A page of the contacts list and the number of contacts matching the filters.
 pub fn list_contacts(
     conn: &Connection,
@@ -269,19 +373,27 @@ pub fn list_contacts(
         .map(|text| Cursor::decode(text, sort.as_str(), sort.key_parts()))
         .transpose()?;
     let limit = query.limit.get();
-    let mut list = Sql::new(LIST_COLUMNS);
-    push_filters(&mut list, filter, query);
-    push_order(&mut list, sort, cursor.as_ref(), limit);
-    let rows = conn
-        .prepare_cached(list.text())?
-        .query_map(list.values(), contact_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut count = Sql::new("SELECT COUNT(*) FROM contacts c WHERE");
-    push_filters(&mut count, filter, query);
-    let total: i64 = conn
-        .prepare_cached(count.text())?
-        .query_row(count.values(), |r| r.get(0))?;
-    Ok(Page::from_rows(rows, limit, total, |(row, family, given)| {
+    let short = query.search.as_ref().filter(|search| search.trigram_query().is_none());
+    let (rows, total) = match short {
+        None => {
+            let mut list = Sql::new(LIST_COLUMNS);
+            list.push("FROM contacts c WHERE");
+            push_filters(&mut list, filter, query);
+            push_order(&mut list, sort, cursor.as_ref(), limit);
+            let rows = conn
+                .prepare_cached(list.text())?
+                .query_map(list.values(), contact_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            (rows, count_contacts(conn, filter, query, None)?)
+        }
+        Some(search) => short_search_page(conn, filter, query, search, cursor.as_ref())?,
+    };
+    Ok(page_of(rows, limit, total, sort))
+}
+
+/// The page of `rows` (up to `limit + 1`), its cursor keyed for `sort`.
+fn page_of(rows: Vec<ListRow>, limit: u32, total: i64, sort: ContactSort) -> Page<ContactRow> {
+    Page::from_rows(rows, limit, total, |(row, family, given)| {
         let key = match sort {
             ContactSort::Name | ContactSort::NameDesc => vec![
                 family.clone().unwrap_or_default(),
@@ -292,7 +404,7 @@ pub fn list_contacts(
         };
         Cursor::after(sort.as_str(), key)
     })
-    .map(|(row, _, _)| row))
+    .map(|(row, _, _)| row)
 }
 
 /// Every projected field of a contact.
@@ -540,6 +652,7 @@ pub fn contact_page(conn: &Connection, scope: &Scope, id: DocumentId) -> Result<
 mod tests {
     use super::*;
     use crate::filter::DateRange;
+    use crate::records::sql::{text, Sql};
     use crate::test_store::{agency, contact, memory_store, user, ContactSeed};
     use relais_schema::AgencyId;
     use relais_sync::accounts::Role;
@@ -793,6 +906,225 @@ mod tests {
             through_index > 100 && found > 150,
             "{through_index} through the index, {found} found"
         );
+    }
+
+    /// The list as it answered a search too short for the trigram index
+    /// before: `LIKE` on the columns of every contact row in scope.
+    fn like_scan_page(conn: &Connection, filter: &Filter, query: &ContactQuery) -> Page<ContactRow> {
+        let search = query.search.as_ref().expect("a search");
+        let like = |sql: &mut Sql| {
+            let pattern = search.pattern();
+            let names = [text(pattern.clone()), text(pattern.clone()), text(pattern)];
+            match search.phone_pattern() {
+                Some(phone) => sql.bind(
+                    "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
+                          OR c.alias LIKE ? ESCAPE '\\' OR replace(c.phone, ' ', '') LIKE ?)",
+                    names.into_iter().chain([text(phone)]),
+                ),
+                None => sql.bind(
+                    "AND (c.given_name LIKE ? ESCAPE '\\' OR c.family_name LIKE ? ESCAPE '\\'
+                          OR c.alias LIKE ? ESCAPE '\\')",
+                    names,
+                ),
+            };
+        };
+        let unsearched = ContactQuery {
+            search: None,
+            ..query.clone()
+        };
+        let cursor = query
+            .cursor
+            .as_deref()
+            .map(|c| Cursor::decode(c, query.sort.as_str(), query.sort.key_parts()).expect("cursor"));
+        let mut list = Sql::new(LIST_COLUMNS);
+        list.push("FROM contacts c WHERE");
+        push_filters(&mut list, filter, &unsearched);
+        like(&mut list);
+        push_order(&mut list, query.sort, cursor.as_ref(), query.limit.get());
+        let rows = conn
+            .prepare(list.text())
+            .expect("list")
+            .query_map(list.values(), contact_row)
+            .expect("rows")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows");
+        let mut count = Sql::new("SELECT COUNT(*) FROM contacts c WHERE");
+        push_filters(&mut count, filter, &unsearched);
+        like(&mut count);
+        let total = conn
+            .query_row(count.text(), count.values(), |r| r.get(0))
+            .expect("count");
+        page_of(rows, query.limit.get(), total, query.sort)
+    }
+
+    #[test]
+    fn a_search_too_short_for_the_index_lists_what_a_like_scan_lists_in_the_same_order() {
+        // Arrange: two agencies; names, aliases and phones of every kind.
+        let conn = memory_store();
+        let (amina, _) = user(&conn, "amina", Role::Agent);
+        let (home, other) = (agency(&conn, "Belleville"), agency(&conn, "Marseille"));
+        let given = [
+            Some("Awa"),
+            Some("ÉLODIE"),
+            Some("zoé"),
+            Some("محمد"),
+            Some("Li"),
+            None,
+            Some("O'Brien"),
+            Some("50%_off"),
+            Some(""),
+            Some("Keïta"),
+        ];
+        let family = [
+            Some("Diallo"),
+            Some("DIOP"),
+            Some("العلي"),
+            None,
+            Some("Ng"),
+            Some("Lefèvre"),
+            Some("a\\b"),
+            Some("حسن"),
+        ];
+        let aliases = [None, None, Some("Le tailleur"), Some("Dí"), Some("حس"), None, Some("x")];
+        let phones = [
+            None,
+            Some("+33 6 12 00 00 00"),
+            Some("+33612000000"),
+            Some("00221 77 000 11 22"),
+            Some("06 99 12 34 56"),
+        ];
+        let mut insert = conn
+            .prepare(
+                "INSERT INTO contacts (doc_id, agency_id, schema, created_by, created_at, given_name, family_name,
+                    alias, phone, stage, consent_given)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
+            )
+            .expect("insert");
+        for i in 0..140 {
+            insert
+                .execute(params![
+                    DocumentId::random().to_string(),
+                    if i % 5 == 4 { other } else { home }.to_string(),
+                    amina.to_string(),
+                    format!("2026-11-{:02}T10:00:00Z", 1 + i % 9),
+                    given[i % given.len()],
+                    family[(i / 2) % family.len()],
+                    aliases[i % aliases.len()],
+                    phones[(i / 3) % phones.len()],
+                    (i % 3 == 0).then_some("registered"),
+                ])
+                .expect("contact");
+        }
+        drop(insert);
+        let mut searches: Vec<String> = [
+            "1", "12", "06", "0 0 12", "00 12", "(0) 12", "+3", "%", "_", "\\", "'", "zq", "é", "É", "ï", "ح", "حس",
+            "لي", "DI", "dí", "Dí", "li", "LI", "x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for name in given.iter().chain(&family).chain(&aliases).flatten() {
+            let chars: Vec<char> = name.chars().collect();
+            for len in 1..=2.min(chars.len()) {
+                for piece in chars.windows(len) {
+                    let piece: String = piece.iter().collect();
+                    searches.push(piece.to_uppercase());
+                    searches.push(piece);
+                }
+            }
+        }
+        searches.sort();
+        searches.dedup();
+        let sorts = [
+            ContactSort::Name,
+            ContactSort::NameDesc,
+            ContactSort::Created,
+            ContactSort::CreatedDesc,
+        ];
+        let scopes = [
+            Filter::of(Scope::new(vec![home])),
+            Filter::of(Scope::new(vec![home, other])),
+            Filter {
+                range: DateRange::new(
+                    Some("2026-11-02".parse().expect("day")),
+                    Some("2026-11-06".parse().expect("day")),
+                )
+                .expect("range"),
+                ..Filter::of(Scope::new(vec![home]))
+            },
+        ];
+        let mut checked = 0;
+        for (n, text) in searches.iter().enumerate() {
+            let Ok(search) = text.parse::<Search>() else { continue };
+            if search.trigram_query().is_some() {
+                continue;
+            }
+            for filter in &scopes {
+                for sort in sorts {
+                    for stage in [None, Some(Stage::Registered)] {
+                        // Act and assert: the whole list, then page by page (every few searches).
+                        let whole = ContactQuery {
+                            search: Some(search.clone()),
+                            stage,
+                            sort,
+                            limit: "500".parse().expect("limit"),
+                            ..ContactQuery::default()
+                        };
+                        let expected = like_scan_page(&conn, filter, &whole);
+                        assert_eq!(
+                            list_contacts(&conn, filter, &whole).expect("page"),
+                            expected,
+                            "{text:?}"
+                        );
+                        checked += usize::from(expected.total > 0);
+                        if n % 8 != 0 {
+                            continue;
+                        }
+                        let mut paged = ContactQuery {
+                            limit: "4".parse().expect("limit"),
+                            ..whole.clone()
+                        };
+                        loop {
+                            let page = list_contacts(&conn, filter, &paged).expect("page");
+                            assert_eq!(page, like_scan_page(&conn, filter, &paged), "{text:?}, {sort:?}");
+                            match page.next {
+                                Some(next) => paged.cursor = Some(next),
+                                None => break,
+                            }
+                        }
+                        // A cursor after the last row: an empty page, still with the total.
+                        if let Some(last) = expected.rows.last() {
+                            let after_last = ContactQuery {
+                                cursor: Some(
+                                    Cursor::after(
+                                        sort.as_str(),
+                                        match sort {
+                                            ContactSort::Name | ContactSort::NameDesc => {
+                                                let row: (Option<String>, Option<String>) = conn
+                                                    .query_row(
+                                                        "SELECT family_name, given_name FROM contacts WHERE doc_id = ?1",
+                                                        [&last.id],
+                                                        |r| Ok((r.get(0)?, r.get(1)?)),
+                                                    )
+                                                    .expect("names");
+                                                vec![row.0.unwrap_or_default(), row.1.unwrap_or_default(), last.id.clone()]
+                                            }
+                                            _ => vec![last.created_at.clone(), last.id.clone()],
+                                        },
+                                    )
+                                    .encode(),
+                                ),
+                                ..whole.clone()
+                            };
+                            let empty = list_contacts(&conn, filter, &after_last).expect("page");
+                            assert!(empty.rows.is_empty(), "{text:?}, {sort:?}");
+                            assert_eq!(empty.total, expected.total, "{text:?}, {sort:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} non-empty lists compared");
     }
 
     #[test]

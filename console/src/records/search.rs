@@ -23,7 +23,9 @@ const TRIGRAM: usize = 3;
 /// ([`trigram_query`](Self::trigram_query)), which holds their names
 /// folded as `LIKE` folds them and their phone digits, so it finds exactly
 /// the contacts the `LIKE` patterns match; a text or phone number too short
-/// for a trigram falls back to the patterns.
+/// for a trigram is matched with the patterns, on the name index's entries
+/// and on the text the trigram index stores rather than on contact rows
+/// (`records::contacts`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
     text: String,

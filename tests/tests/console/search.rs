@@ -210,6 +210,125 @@ fn a_search_of_one_or_two_characters_still_finds_every_match() {
 }
 
 #[test]
+fn a_short_search_lists_in_order_what_a_like_scan_of_the_contact_rows_lists() {
+    // Arrange: names, aliases (alone or beside a name) and phones of every kind.
+    let app = spawn_app();
+    let (mut phone, sup, mut foreign) = agency_with_supervisor(&app);
+    let people: [(&str, &str, Option<&str>, Option<&str>); 9] = [
+        ("Aminata", "Diallo", None, Some("+33 6 12 00 00 00")),
+        ("ÉLODIE", "Diop", Some("Dí"), None),
+        ("Zoé", "Lefèvre", None, Some("06 99 12 34 56")),
+        ("محمد", "حسن", Some("أبو علي"), None),
+        ("Li", "Ng", None, Some("00221 77 000 11 22")),
+        ("", "", Some("Le tailleur"), Some("+33612000000")),
+        ("O'Brien", "Keïta", None, None),
+        ("Fatou", "Sow", Some("La couturière"), None),
+        ("Moussa", "Traoré", None, Some("+33 7 00 00 12 00")),
+    ];
+    for (given, family, alias, number) in people {
+        let author = phone.author();
+        create_contact(&mut phone.device, author, AT, given, family, |c| {
+            if given.is_empty() {
+                c.given_name = None;
+                c.family_name = None;
+            }
+            c.alias = alias.map(str::to_string);
+            c.phone = number.map(|n| n.parse().expect("phone"));
+        })
+        .expect("contact");
+    }
+    phone.sync_until_idle(10).expect("sync");
+    contact(&mut foreign, "Awa", "Diallo", Some("+33 6 12 00 00 01"));
+    foreign.sync_until_idle(10).expect("sync");
+    let agency = app.agency.to_string();
+    let mut searches: Vec<String> = ["12", "0 0 12", "00 1 2", "06", "+3", "%", "'", "zq"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for (given, family, alias, _) in people {
+        for name in [given, family, alias.unwrap_or_default()] {
+            let chars: Vec<char> = name.chars().collect();
+            for len in 1..=2.min(chars.len()) {
+                for piece in chars.windows(len) {
+                    let piece: String = piece.iter().collect();
+                    searches.push(piece.to_uppercase());
+                    searches.push(piece);
+                }
+            }
+        }
+    }
+    searches.retain(|s| !s.trim().is_empty());
+    searches.sort();
+    searches.dedup();
+
+    let mut found_some = 0;
+    for text in &searches {
+        // Act
+        let page = sup.get_json(&format!("/contacts?q={}&sort=name&limit=500", encoded(text)));
+
+        // Assert: the rows, in order, and the total of a LIKE scan of the rows in scope.
+        let listed: Vec<String> = page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_string())
+            .collect();
+        let (agency, pattern) = (agency.clone(), like_pattern(text.trim()));
+        let phone = phone_pattern(text.trim());
+        let scanned: Vec<String> = app
+            .store
+            .read(move |conn| {
+                let mut statement = conn.prepare(
+                    "SELECT doc_id FROM contacts c WHERE c.agency_id = ?1
+                     AND (c.given_name LIKE ?2 ESCAPE '\\' OR c.family_name LIKE ?2 ESCAPE '\\'
+                          OR c.alias LIKE ?2 ESCAPE '\\' OR (?3 != '' AND replace(c.phone, ' ', '') LIKE ?3))
+                     ORDER BY ifnull(c.family_name, '') COLLATE NOCASE, ifnull(c.given_name, '') COLLATE NOCASE,
+                              c.doc_id",
+                )?;
+                let rows = statement.query_map(rusqlite::params![agency, pattern, phone], |r| r.get(0))?;
+                Ok(rows.collect::<Result<Vec<String>, _>>()?)
+            })
+            .expect("scan");
+        assert_eq!(listed, scanned, "{text:?}");
+        assert_eq!(page["total"].as_u64(), Some(scanned.len() as u64), "{text:?}");
+        found_some += usize::from(!scanned.is_empty());
+    }
+    assert!(
+        found_some > 60,
+        "{found_some} of {} searches found something",
+        searches.len()
+    );
+}
+
+/// `LIKE` matching text containing `text` literally (escape character: backslash).
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The digits of a text that looks like a phone number (3 digits or more),
+/// leading zeros dropped, as a `LIKE` pattern; empty otherwise.
+fn phone_pattern(text: &str) -> String {
+    let phone_like = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0');
+    if phone_like && digits.len() >= 3 && !significant.is_empty() {
+        format!("%{significant}%")
+    } else {
+        String::new()
+    }
+}
+
+#[test]
 fn reprojecting_every_document_keeps_the_index_in_step_with_the_contacts() {
     // Arrange
     let app = spawn_app();
