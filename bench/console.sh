@@ -19,6 +19,7 @@
 # here is stopped on exit.
 
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 contacts=200000
 sessions=2000
@@ -60,13 +61,9 @@ echo "== queries (read-only connection, no HTTP)"
 "$bench" queries "$data"
 
 echo "== over HTTP (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-RUST_LOG=warn "$relais" serve --data "$data" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+RELAIS_LOG=warn "$relais" serve --data "$data" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 200); do
-    curl -fs "$url/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-    sleep 0.1
-done
+wait_healthy "$url" "$server" "$work/server.log" || exit 1
 
 sign_in() {
     curl -fs -c "$work/$1.cookies" -H 'Content-Type: application/json' \

@@ -25,6 +25,7 @@
 # folder removed on exit, and the servers started here are stopped.
 
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 rows=1000000
 baseline=""
@@ -122,13 +123,9 @@ echo "== over HTTP: GET /api/v1/exports/attendance.csv as the administrator"
 for _ in $(seq 1 "$runs"); do
     for encoding in "" "gzip, deflate, br, zstd"; do
         for bin in "${binaries[@]}"; do
-            RUST_LOG=warn "$bin" serve --data "$work" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+            RELAIS_LOG=warn "$bin" serve --data "$work" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
             server=$!
-            for _ in $(seq 1 200); do
-                curl -fs "$url/healthz" >/dev/null 2>&1 && break
-                kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-                sleep 0.1
-            done
+            wait_healthy "$url" "$server" "$work/server.log" || exit 1
             out="$work/http-$(name_of "$bin").csv"
             rss_before=$(awk '/VmHWM/ { print $2 }' "/proc/$server/status")
             cpu_before=$(awk '{ print $14 + $15 }' "/proc/$server/stat")

@@ -17,6 +17,7 @@
 # latency percentiles, errors, server CPU seconds and peak RSS (/proc).
 # Everything stays on 127.0.0.1; processes started here are stopped on exit.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 levels="50 100 200 300"
 rounds=20
@@ -74,7 +75,7 @@ for n in $levels; do
     rm -rf "$work/data" && cp -r "$work/template" "$work/data"
     RELAIS_LOG=warn "$relais" serve --data "$work/data" --bind "127.0.0.1:$port" >"$out/server-$n.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 200); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    wait_healthy "$url" "$server_pid" "$out/server-$n.log" || exit 1
     # One phone per agent: agency a gets agents agent-a-1..10, in order.
     users=""
     for i in $(seq 0 $((n - 1))); do

@@ -21,6 +21,7 @@
 # All load stays on 127.0.0.1; every process started here is stopped on exit.
 
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 quick=0
 out=""
@@ -100,13 +101,7 @@ start_server() {
     RELAIS_LOG=warn "$relais" serve --data "$data" --bind "127.0.0.1:$port" \
         >"$out/server-$1.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 100); do
-        if curl -sf "$url/healthz" >/dev/null; then return 0; fi
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "the server did not start; see $out/server-$1.log" >&2
-    exit 1
+    wait_healthy "$url" "$server_pid" "$out/server-$1.log" || exit 1
 }
 
 # simulate NAME ARGS...: run relais simulate, keep its JSON report as NAME.json.
