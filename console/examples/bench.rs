@@ -619,6 +619,19 @@ fn queries(dir: &Path, records_only: bool) -> Result<(), Failure> {
         ),
         ("every agency, 2 letters \"di\", by name", &all, "di", ContactSort::Name),
         (
+            "every agency, 2 letters \"di\", newest first",
+            &all,
+            "di",
+            ContactSort::CreatedDesc,
+        ),
+        ("every agency, 1 letter \"é\", by name", &all, "é", ContactSort::Name),
+        (
+            "every agency, Arabic \"حس\", newest first",
+            &all,
+            "حس",
+            ContactSort::CreatedDesc,
+        ),
+        (
             "every agency, \"zq\" (no match), newest first",
             &all,
             "zq",

@@ -24,8 +24,8 @@ const TRIGRAM: usize = 3;
 /// folded as `LIKE` folds them and their phone digits, so it finds exactly
 /// the contacts the `LIKE` patterns match; a text or phone number too short
 /// for a trigram is matched with the patterns, on the name index's entries
-/// and on the text the trigram index stores rather than on contact rows
-/// (`records::contacts`).
+/// and on the text the trigram index stores (for a scope of every agency,
+/// on that text alone) rather than on contact rows (`records::contacts`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
     text: String,
