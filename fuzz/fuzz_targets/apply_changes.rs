@@ -2,29 +2,46 @@
 //! the input (raw bytes read as Automerge changes, or a script of edits that
 //! yields valid changes of any shape) through `apply_batch`. Never a panic;
 //! whatever is stored loads again.
+//!
+//! The contact is stored once per process, in the [`Template`]; each input
+//! gets a fresh copy of that store (`apply_batch` commits its own
+//! transaction, so it cannot be rolled back instead).
 #![no_main]
 
-use automerge::{Change, ChangeHash};
+use std::cell::RefCell;
+
+use automerge::{AutoCommit, Change, ChangeHash};
 use libfuzzer_sys::fuzz_target;
-use relais_fuzz::{base_contact, build_edits, scratch, NOW};
-use relais_schema::{DocumentId, RecordType};
+use relais_fuzz::{actor, base_contact, build_edits, fuzz_device, fuzz_document, Template, NOW};
+use relais_schema::RecordType;
 use relais_sync::apply::{apply_batch, load_document};
 use relais_sync::protocol::{BatchId, DocStatus, PushDoc};
+
+thread_local! {
+    /// The base contact, as the phone that wrote it holds it.
+    static BASE: RefCell<AutoCommit> = {
+        let who = fuzz_device();
+        RefCell::new(base_contact(who.agency, who.user, fuzz_document()))
+    };
+    /// A store holding the base contact.
+    static STORED: Template = Template::new(|conn, who| {
+        let push = BASE.with_borrow_mut(|base| PushDoc {
+            id: fuzz_document(),
+            doc_type: RecordType::Contact,
+            heads: base.get_heads(),
+            changes: base.get_changes(&[]),
+        });
+        apply_batch(conn, who, BatchId::random(), &[push], NOW).expect("the base contact is stored");
+    });
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let mut scratch = scratch();
-    let id = DocumentId::random();
-    let mut base = base_contact(scratch.who.agency, scratch.who.user, id);
-    let push = PushDoc {
-        id,
-        doc_type: RecordType::Contact,
-        heads: base.get_heads(),
-        changes: base.get_changes(&[]),
-    };
-    apply_batch(&mut scratch.conn, &scratch.who, BatchId::random(), &[push], NOW).expect("the base contact is stored");
+    let who = fuzz_device();
+    let id = fuzz_document();
+    let mut conn = STORED.with(Template::copy);
 
     let (changes, heads): (Vec<Change>, Vec<ChangeHash>) = if mode % 2 == 0 {
         // Raw bytes, split by one-byte lengths, each read as a change.
@@ -41,9 +58,8 @@ fuzz_target!(|data: &[u8]| {
         (changes, heads)
     } else {
         // A script of edits on a fork; some changes may be left out (a gap).
-        let before = base.get_heads();
-        let mut fork = base.fork();
-        build_edits(&mut fork, scratch.who.agency, id, rest);
+        let (before, mut fork) = BASE.with_borrow_mut(|base| (base.get_heads(), base.fork().with_actor(actor(1))));
+        build_edits(&mut fork, who.agency, id, rest);
         let heads = fork.get_heads();
         let mut changes: Vec<Change> = fork.get_changes(&before);
         if mode % 4 == 3 && !changes.is_empty() {
@@ -62,11 +78,10 @@ fuzz_target!(|data: &[u8]| {
         heads,
         changes,
     };
-    if let Ok(results) = apply_batch(&mut scratch.conn, &scratch.who, BatchId::random(), &[push], NOW) {
+    if let Ok(results) = apply_batch(&mut conn, &who, BatchId::random(), &[push], NOW) {
         for result in results {
             if matches!(result.status, DocStatus::Ok | DocStatus::Quarantined(_)) {
-                let snapshot: Vec<u8> = scratch
-                    .conn
+                let snapshot: Vec<u8> = conn
                     .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id.to_string()], |r| {
                         r.get(0)
                     })

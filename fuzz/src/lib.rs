@@ -1,5 +1,6 @@
-//! What the fuzz targets share: a scratch store in memory with one agency
-//! and one device, and Automerge documents built from fuzzer bytes.
+//! What the fuzz targets share: a store in memory with one agency and one
+//! device, migrated once per process and copied for each input
+//! ([`Template`]), and Automerge documents built from fuzzer bytes.
 //!
 //! Raw bytes rarely make a valid Automerge change or document, so besides
 //! feeding raw bytes the targets also read the input as a script of edits
@@ -9,34 +10,25 @@
 //! validation and projection.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
-use relais_schema::{AgencyId, DeviceId, DocumentId, UserId};
-use relais_sync::DeviceAuth;
-use rusqlite::Connection;
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, ROOT};
+use relais_schema::{AgencyId, DocumentId, UserId};
+
+mod store;
+
+pub use store::{fuzz_device, RolledBack, Template};
 
 /// When the fuzz targets write.
 pub const NOW: &str = "2026-11-29T10:00:00Z";
 
-/// A migrated in-memory database with an agency, and a device of it.
-pub struct Scratch {
-    /// The database.
-    pub conn: Connection,
-    /// The device that pushes.
-    pub who: DeviceAuth,
+/// The document every input writes to or builds (fixed, like the device).
+pub fn fuzz_document() -> DocumentId {
+    DocumentId::from_bytes([0xdc; 16])
 }
 
-/// A new scratch store.
-pub fn scratch() -> Scratch {
-    let conn = relais_sync::open::open_writer(std::path::Path::new(":memory:")).expect("in-memory store");
-    let agency = relais_sync::accounts::create_agency(&conn, "Agence Fuzz", NOW).expect("agency");
-    Scratch {
-        conn,
-        who: DeviceAuth {
-            device: DeviceId::random(),
-            user: UserId::random(),
-            agency,
-        },
-    }
+/// A fixed Automerge actor: `0` writes the base contact, `1` the input's
+/// edits, so that the same input makes the same changes in every process.
+pub fn actor(n: u8) -> ActorId {
+    ActorId::from([n; 16])
 }
 
 /// Field names records use, and a few they do not.
@@ -135,7 +127,7 @@ pub fn build_edits(doc: &mut AutoCommit, agency: AgencyId, id: DocumentId, data:
                 .and_then(|o| doc.splice_text(&o, 0, 0, &string_value(agency, id, value))),
             (8, ObjType::Map) => doc.delete(&obj, name),
             (9, ObjType::Map) => doc.increment(&obj, name, i64::from(value)),
-            (0 | 1 | 2, ObjType::List) => {
+            (0..=2, ObjType::List) => {
                 let at = index(doc);
                 doc.insert(&obj, at, string_value(agency, id, value))
             }
@@ -169,7 +161,7 @@ pub fn build_edits(doc: &mut AutoCommit, agency: AgencyId, id: DocumentId, data:
 
 /// A contact as a phone writes it, enough to be projected.
 pub fn base_contact(agency: AgencyId, user: UserId, id: DocumentId) -> AutoCommit {
-    let mut doc = AutoCommit::new();
+    let mut doc = AutoCommit::new().with_actor(actor(0));
     for (key, value) in [
         ("type", "contact".to_string()),
         ("id", id.to_string()),
