@@ -325,7 +325,7 @@ fn write_table<S: TableSink>(
 
 /// Column `i` of `row` as text borrowed from SQLite, without a copy; refused,
 /// as `row.get::<_, Option<String>>` refuses it, when it is not text or not UTF-8.
-fn borrowed_text<'r>(row: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, rusqlite::Error> {
+pub(crate) fn borrowed_text<'r>(row: &'r Row<'_>, i: usize) -> Result<Option<&'r str>, rusqlite::Error> {
     let value = row.get_ref(i)?;
     value
         .as_str_or_null()

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use crate::export::borrowed_text;
+
 /// Which name of a person a column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonName {
@@ -37,15 +39,7 @@ impl PeopleNames {
         let mut rows = stmt.query([])?;
         let mut by_id = HashMap::new();
         while let Some(row) = rows.next()? {
-            let name = |i| -> rusqlite::Result<Option<Box<str>>> {
-                Ok(row
-                    .get_ref(i)?
-                    .as_str_or_null()
-                    .map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-                    })?
-                    .map(Box::from))
-            };
+            let name = |i| -> rusqlite::Result<Option<Box<str>>> { Ok(borrowed_text(row, i)?.map(Box::from)) };
             let id: String = row.get(0)?;
             by_id.insert(id.into_boxed_str(), [name(1)?, name(2)?, name(3)?]);
         }
