@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_rollups.sql"),
     include_str!("migrations/0008_dismissals.sql"),
     include_str!("migrations/0009_search_batches.sql"),
+    include_str!("migrations/0010_batch_rollups.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -20,13 +20,13 @@ use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
+use crate::deferred;
 use crate::device_auth::DeviceAuth;
 use crate::error::StoreError;
 use crate::merge::{merge_push, Base, Merged, Update};
 use crate::prepare::{PreparedDoc, PreparedPush};
 use crate::projection;
 use crate::protocol::{decode_results, encode_results, BatchId, DocResult, DocStatus, PushDoc};
-use crate::search_index;
 use relais_schema::{AgencyId, DocumentId, RecordType};
 
 /// A document is compacted once it has at least this many logged changes…
@@ -83,13 +83,13 @@ pub fn apply_prepared_batch(
     };
     let mut results = Vec::with_capacity(push.len());
     let mut sent = 0i64;
-    search_index::defer(&tx)?;
+    deferred::defer(&tx)?;
     for (index, doc) in push.iter().enumerate() {
         let (result, stored) = writer.apply_document(doc, prepared.take(index))?;
         sent += stored;
         results.push(result);
     }
-    search_index::catch_up(&tx)?;
+    deferred::catch_up(&tx)?;
     tx.prepare_cached("INSERT INTO batches (device_id, batch_id, answer, at, push_hash) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![
             who.device.to_string(),

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod apply;
 pub mod backup;
+pub mod deferred;
 pub mod device;
 pub mod device_auth;
 pub mod erase;
@@ -24,7 +25,6 @@ pub mod prepare;
 pub mod projection;
 pub mod protocol;
 pub mod pull;
-pub mod search_index;
 pub mod semaphore;
 pub mod service;
 pub mod store;

@@ -13,8 +13,8 @@ use automerge::{Automerge, ReadDoc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::apply::load_document;
+use crate::deferred;
 use crate::error::StoreError;
-use crate::search_index;
 use relais_schema::{
     field_conflicts, AgencyId, Contact, DocumentId, FieldConflict, Record, RecordType, Session, Visit,
 };
@@ -296,12 +296,12 @@ pub struct ReprojectReport {
 pub fn reproject_all(conn: &mut Connection) -> Result<ReprojectReport, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let tables: BTreeSet<&str> = TABLES.iter().map(|(t, _)| *t).collect();
-    search_index::defer(&tx)?;
+    deferred::defer(&tx)?;
     for table in tables {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     let report = reproject_rows(&tx)?;
-    search_index::catch_up(&tx)?;
+    deferred::catch_up(&tx)?;
     tx.commit()?;
     Ok(report)
 }
