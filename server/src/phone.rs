@@ -138,21 +138,24 @@ impl Phone {
 
     /// Send raw bytes to the sync endpoint with this phone's token.
     pub fn post_sync(&mut self, body: Vec<u8>) -> Result<Vec<u8>, PhoneError> {
-        let gzip = body.len() > 1024;
-        let body = if gzip { gzip_bytes(&body) } else { body };
+        self.post_body(&SyncBody::new(body))
+    }
+
+    /// Send a body prepared with [`SyncBody::new`] (sending it again is a retry).
+    pub fn post_body(&mut self, body: &SyncBody) -> Result<Vec<u8>, PhoneError> {
         self.traffic.requests += 1;
-        self.traffic.bytes_up += body.len() as u64;
+        self.traffic.bytes_up += body.bytes.len() as u64;
         let mut request = self
             .http
             .post(format!("{}/api/v1/sync", self.server))
             .bearer_auth(&self.token)
             .header("Content-Type", "application/cbor")
             .header("Accept-Encoding", "gzip");
-        if gzip {
+        if body.gzip {
             request = request.header("Content-Encoding", "gzip");
         }
         let response = request
-            .body(body)
+            .body(body.bytes.clone())
             .send()
             .map_err(|e| PhoneError::Network(e.to_string()))?;
         let status = response.status();
@@ -201,14 +204,39 @@ impl Phone {
     }
 }
 
-fn gzip_bytes(body: &[u8]) -> Vec<u8> {
+/// A sync request body as it goes on the wire: gzipped unless it is small.
+#[derive(Debug, Clone)]
+pub struct SyncBody {
+    bytes: Vec<u8>,
+    gzip: bool,
+}
+
+impl SyncBody {
+    /// Compress an encoded request (see [`protocol::encode_request`]).
+    pub fn new(body: Vec<u8>) -> SyncBody {
+        if body.len() <= 1024 {
+            return SyncBody {
+                bytes: body,
+                gzip: false,
+            };
+        }
+        match gzip_bytes(&body) {
+            Ok(bytes) => SyncBody { bytes, gzip: true },
+            Err(_) => SyncBody {
+                bytes: body,
+                gzip: false,
+            },
+        }
+    }
+}
+
+fn gzip_bytes(body: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
     // The default level (6), not the fastest: a push of new records is
     // uncompressed changes that share most of their field names and values.
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    // Writing into memory does not fail.
-    let _ = encoder.write_all(body);
-    encoder.finish().unwrap_or_else(|_| body.to_vec())
+    encoder.write_all(body)?;
+    encoder.finish()
 }
 
 fn gunzip_bytes(body: &[u8]) -> Result<Vec<u8>, PhoneError> {

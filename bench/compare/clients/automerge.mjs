@@ -13,8 +13,15 @@
 // reconnects through its own link; the phase ends when every device holds
 // every record of the index at the same heads. A fresh repo then loads the
 // server's copy to compare and to check the expectations.
+//
+// A device loads the records it does not hold with at most FINDS_IN_FLIGHT
+// `repo.find` calls at once, and asks again for a record whose find failed
+// (automerge-repo gives up on a document after 60 s without an answer), up
+// to FIND_ATTEMPTS times; then the client fails. During setup the devices
+// load the agency one after another; in the measured phase they all
+// reconnect at once.
 
-import { Repo } from "@automerge/automerge-repo";
+import { Repo, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { Counter, ImmutableString } from "@automerge/automerge";
 import { check, finish, measure, options, readWorkload } from "./common.mjs";
@@ -24,6 +31,12 @@ const COUNTERS = new Set(["reached", "women_reached"]);
 /** How long a phase may take before the run is declared stuck (ms). */
 const PHASE_LIMIT_MS = Number(process.env.COMPARE_PHASE_LIMIT_MS ?? 30 * 60 * 1000);
 const SERVER_PEER = "sync-server";
+/** `repo.find` calls a device keeps waiting at once. */
+const FINDS_IN_FLIGHT = 32;
+/** How often a device asks for one record before the client fails. */
+const FIND_ATTEMPTS = 5;
+/** The first failure of any device; every wait stops on it. */
+let failure = null;
 
 const opts = options();
 const workload = await readWorkload(opts.workload);
@@ -61,6 +74,7 @@ function plain(value) {
 async function until(condition, what) {
   const deadline = performance.now() + PHASE_LIMIT_MS;
   while (!(await condition())) {
+    if (failure) throw failure;
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -70,7 +84,7 @@ async function until(condition, what) {
 function device(name) {
   const repo = new Repo({ network: [], peerId: name, sharePolicy: async () => true });
   const counter = { sent: 0, received: 0 };
-  return { repo, counter, adapter: null, handles: new Map() };
+  return { name, repo, counter, adapter: null, handles: new Map() };
 }
 
 function connect(phone, url) {
@@ -112,18 +126,52 @@ async function serverHolds(phone, handles) {
 
 const sameHeads = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-/** Load every record the index names that `phone` does not hold yet. */
+/**
+ * Load every record the index names that `phone` does not hold yet, at most
+ * FINDS_IN_FLIGHT at once; a failed find is dropped from the repo's cache
+ * (which would otherwise answer "unavailable" at once) and queued again.
+ */
 function follow(phone, index) {
+  const queue = [];
+  const attempts = new Map();
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < FINDS_IN_FLIGHT && queue.length > 0 && !failure) {
+      const [key, url] = queue.shift();
+      inFlight += 1;
+      phone.repo
+        .find(url)
+        .then(
+          (handle) => phone.handles.set(key, handle),
+          async (error) => {
+            const tried = (attempts.get(key) ?? 0) + 1;
+            attempts.set(key, tried);
+            if (tried >= FIND_ATTEMPTS) {
+              failure ??= new Error(`${phone.name} could not load ${key} (${url}) after ${tried} attempts: ${error.message}`);
+              return;
+            }
+            process.stderr.write(`${phone.name}: find of ${key} failed (${error.message}); asking again\n`);
+            await phone.repo.removeFromCache(parseAutomergeUrl(url).documentId);
+            queue.push([key, url]);
+          },
+        )
+        .catch((error) => {
+          failure ??= error;
+        })
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+        });
+    }
+  };
   const load = () => {
     const records = index.doc()?.records ?? {};
     for (const [key, url] of Object.entries(records)) {
       if (phone.handles.has(key)) continue;
       phone.handles.set(key, null);
-      phone.repo.find(String(url)).then(
-        (handle) => phone.handles.set(key, handle),
-        () => phone.handles.delete(key),
-      );
+      queue.push([key, String(url)]);
     }
+    pump();
   };
   index.on("change", load);
   load();
@@ -155,13 +203,15 @@ const holdsAll = (phone) =>
   phone.handles.size >= expectedDocuments && [...phone.handles.values()].every((h) => h && h.isReady());
 if (!joining) {
   for (const phone of phones) {
+    const loading = performance.now();
     connect(phone, server);
     await joined(phone);
     phone.index = await phone.repo.find(indexUrl);
     follow(phone, phone.index);
+    await until(() => phone.handles.size >= workload.base.length && [...phone.handles.values()].every((h) => h?.isReady()), `${phone.name} to load the agency`);
+    disconnect(phone);
+    process.stderr.write(`${phone.name} loaded ${phone.handles.size} records in ${((performance.now() - loading) / 1000).toFixed(1)} s\n`);
   }
-  await until(() => phones.every((p) => p.handles.size >= workload.base.length && [...p.handles.values()].every((h) => h?.isReady())), "devices to load the agency");
-  phones.forEach(disconnect);
 }
 
 // Offline work.

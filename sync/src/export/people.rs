@@ -1,4 +1,5 @@
-//! The names of every contact, held in memory while attendance is exported.
+//! The names of the exported agencies' contacts, held in memory while
+//! attendance is exported.
 //!
 //! Attendance rows come in session order, so a join to `contacts` looks a
 //! person up at a random place of the table for every row: two B-tree
@@ -6,12 +7,18 @@
 //! else the row needs. The names are read instead in one pass over
 //! `contacts`, and each row finds its person in a hash map. The map holds
 //! three short texts per contact (about 20 MB for 200,000 people), whatever
-//! the number of rows exported. The caller reads the names and the rows in
+//! the number of rows exported. Only the contacts of the agencies the export
+//! covers are read: a mark naming a person of another agency (which a
+//! session document can name, since its contact ids are whatever its writer
+//! put there) gets no name, and a supervisor's export holds only their
+//! agencies' people in memory. The caller reads the names and the rows in
 //! one transaction, so that both come from the same snapshot.
 
 use std::collections::HashMap;
 
 use rusqlite::Connection;
+
+use relais_schema::AgencyId;
 
 use crate::export::borrowed_text;
 
@@ -26,17 +33,30 @@ pub enum PersonName {
     Alias,
 }
 
-/// Every contact's names, by contact id.
+/// Contacts' names, by contact id.
 #[derive(Debug, Default)]
 pub struct PeopleNames {
     by_id: HashMap<Box<str>, [Option<Box<str>>; 3]>,
 }
 
 impl PeopleNames {
-    /// Read the names of every contact.
-    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
-        let mut stmt = conn.prepare("SELECT doc_id, given_name, family_name, alias FROM contacts")?;
-        let mut rows = stmt.query([])?;
+    /// Read the names of the contacts of `agencies` (`None`: every agency).
+    pub fn load(conn: &Connection, agencies: Option<&[AgencyId]>) -> rusqlite::Result<Self> {
+        let (sql, params) = match agencies {
+            None => (
+                "SELECT doc_id, given_name, family_name, alias FROM contacts".to_string(),
+                Vec::new(),
+            ),
+            Some(agencies) => (
+                format!(
+                    "SELECT doc_id, given_name, family_name, alias FROM contacts WHERE agency_id IN ({})",
+                    vec!["?"; agencies.len()].join(", ")
+                ),
+                agencies.iter().map(AgencyId::to_string).collect(),
+            ),
+        };
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut by_id = HashMap::new();
         while let Some(row) = rows.next()? {
             let name = |i| -> rusqlite::Result<Option<Box<str>>> { Ok(borrowed_text(row, i)?.map(Box::from)) };
@@ -69,10 +89,36 @@ mod tests {
             [],
         )
         .expect("a contact");
-        let people = PeopleNames::load(&conn).expect("names");
+        let people = PeopleNames::load(&conn, None).expect("names");
         assert_eq!(people.name("c1", PersonName::Given), Some("محمد"));
         assert_eq!(people.name("c1", PersonName::Family), Some("Lefèvre"));
         assert_eq!(people.name("c1", PersonName::Alias), None);
         assert_eq!(people.name("c2", PersonName::Given), None);
+    }
+
+    #[test]
+    fn only_the_exported_agencies_people_are_named() {
+        let conn = Connection::open_in_memory().expect("in-memory database");
+        for sql in relais_schema::migrations::MIGRATIONS {
+            conn.execute_batch(sql).expect("migration");
+        }
+        let (ours, theirs) = (AgencyId::random(), AgencyId::random());
+        for (doc, agency, name) in [("c1", ours, "Amina"), ("c2", theirs, "Yusuf")] {
+            conn.execute(
+                "INSERT INTO contacts (doc_id, agency_id, schema, created_by, created_at, given_name, consent_given)
+                 VALUES (?1, ?2, 1, 'u1', '2026-11-29T10:00:00Z', ?3, 1)",
+                [doc, &agency.to_string(), name],
+            )
+            .expect("a contact");
+        }
+        let people = PeopleNames::load(&conn, Some(&[ours])).expect("names");
+        assert_eq!(people.name("c1", PersonName::Given), Some("Amina"));
+        assert_eq!(people.name("c2", PersonName::Given), None, "another agency's person");
+        assert_eq!(
+            PeopleNames::load(&conn, Some(&[]))
+                .expect("names")
+                .name("c1", PersonName::Given),
+            None
+        );
     }
 }
