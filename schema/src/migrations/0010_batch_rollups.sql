@@ -50,44 +50,10 @@ CREATE TABLE console_interests_stale (
     doc_id TEXT PRIMARY KEY
 ) STRICT, WITHOUT ROWID;
 
--- The search index, deferred by the new marker.
-DROP TRIGGER contact_search_added;
-DROP TRIGGER contact_search_removed;
-DROP TRIGGER contact_search_changed;
-DROP TRIGGER contact_search_added_later;
-DROP TRIGGER contact_search_removed_later;
-DROP TRIGGER contact_search_changed_later;
+-- The search index, deferred by the new marker: its triggers (0009) read
+-- `contact_search_deferred`, which becomes a view of it.
 DROP TABLE contact_search_deferred;
-
-CREATE TRIGGER contact_search_added AFTER INSERT ON contacts
-WHEN NOT EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    INSERT INTO contact_search (rowid, given_name, family_name, alias, phone_digits)
-        VALUES (NEW.rowid, lower(NEW.given_name), lower(NEW.family_name), lower(NEW.alias),
-                replace(replace(NEW.phone, ' ', ''), '+', ''));
-END;
-CREATE TRIGGER contact_search_removed AFTER DELETE ON contacts
-WHEN NOT EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    DELETE FROM contact_search WHERE rowid = OLD.rowid;
-END;
-CREATE TRIGGER contact_search_changed AFTER UPDATE ON contacts
-WHEN NOT EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    DELETE FROM contact_search WHERE rowid = OLD.rowid;
-    INSERT INTO contact_search (rowid, given_name, family_name, alias, phone_digits)
-        VALUES (NEW.rowid, lower(NEW.given_name), lower(NEW.family_name), lower(NEW.alias),
-                replace(replace(NEW.phone, ' ', ''), '+', ''));
-END;
-CREATE TRIGGER contact_search_added_later AFTER INSERT ON contacts
-WHEN EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    INSERT OR IGNORE INTO contact_search_stale (contact_rowid) VALUES (NEW.rowid);
-END;
-CREATE TRIGGER contact_search_removed_later AFTER DELETE ON contacts
-WHEN EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    INSERT OR IGNORE INTO contact_search_stale (contact_rowid) VALUES (OLD.rowid);
-END;
-CREATE TRIGGER contact_search_changed_later AFTER UPDATE ON contacts
-WHEN EXISTS (SELECT 1 FROM batch_deferred) BEGIN
-    INSERT OR IGNORE INTO contact_search_stale (contact_rowid) VALUES (OLD.rowid), (NEW.rowid);
-END;
+CREATE VIEW contact_search_deferred (marker) AS SELECT marker FROM batch_deferred;
 
 -- Interest rows with their contact's agency, date and author (0004).
 DROP TRIGGER console_interest_added;
