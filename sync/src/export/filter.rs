@@ -87,6 +87,18 @@ impl ExportFilter {
         })
     }
 
+    /// The condition on `column` that keeps only the filter's agencies, with
+    /// its parameters; none when the filter takes every agency.
+    pub(crate) fn agency_condition(&self, column: &str) -> Option<(String, Vec<Value>)> {
+        let agencies = self.agencies.as_ref()?;
+        if agencies.is_empty() {
+            return Some(("0".to_string(), Vec::new()));
+        }
+        let marks = vec!["?"; agencies.len()].join(", ");
+        let params = agencies.iter().map(|a| Value::Text(a.to_string())).collect();
+        Some((format!("{column} IN ({marks})"), params))
+    }
+
     /// A `WHERE` clause (possibly empty) and its parameters.
     ///
     /// Dates are ISO text, so a day's rows are those whose text is at least
@@ -96,14 +108,9 @@ impl ExportFilter {
     pub(crate) fn where_clause(&self, source: &Source) -> (String, Vec<Value>) {
         let mut conditions = Vec::new();
         let mut params = Vec::new();
-        if let Some(agencies) = &self.agencies {
-            if agencies.is_empty() {
-                conditions.push("0".to_string());
-            } else {
-                let marks = vec!["?"; agencies.len()].join(", ");
-                conditions.push(format!("{} IN ({marks})", source.agency));
-                params.extend(agencies.iter().map(|a| Value::Text(a.to_string())));
-            }
+        if let Some((condition, agencies)) = self.agency_condition(source.agency) {
+            conditions.push(condition);
+            params.extend(agencies);
         }
         if let Some(from) = self.from {
             conditions.push(format!("{} >= ?", source.date));

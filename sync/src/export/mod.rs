@@ -293,7 +293,7 @@ fn write_table<S: TableSink>(
         source.from, source.order
     );
     let people = if columns.iter().any(|c| c.person.is_some()) {
-        Some(people::PeopleNames::load(conn, filter.agencies.as_deref())?)
+        Some(people::PeopleNames::load(conn, filter)?)
     } else {
         None
     };

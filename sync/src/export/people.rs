@@ -18,9 +18,8 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use relais_schema::AgencyId;
-
 use crate::export::borrowed_text;
+use crate::export::filter::ExportFilter;
 
 /// Which name of a person a column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,22 +39,14 @@ pub struct PeopleNames {
 }
 
 impl PeopleNames {
-    /// Read the names of the contacts of `agencies` (`None`: every agency).
-    pub fn load(conn: &Connection, agencies: Option<&[AgencyId]>) -> rusqlite::Result<Self> {
-        let (sql, params) = match agencies {
-            None => (
-                "SELECT doc_id, given_name, family_name, alias FROM contacts".to_string(),
-                Vec::new(),
-            ),
-            Some(agencies) => (
-                format!(
-                    "SELECT doc_id, given_name, family_name, alias FROM contacts WHERE agency_id IN ({})",
-                    vec!["?"; agencies.len()].join(", ")
-                ),
-                agencies.iter().map(AgencyId::to_string).collect(),
-            ),
-        };
-        let mut stmt = conn.prepare(&sql)?;
+    /// Read the names of the contacts of the agencies `filter` covers.
+    pub fn load(conn: &Connection, filter: &ExportFilter) -> rusqlite::Result<Self> {
+        let (condition, params) = filter
+            .agency_condition("agency_id")
+            .map_or((String::new(), Vec::new()), |(c, p)| (format!("WHERE {c}"), p));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT doc_id, given_name, family_name, alias FROM contacts {condition}"
+        ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut by_id = HashMap::new();
         while let Some(row) = rows.next()? {
@@ -75,6 +66,8 @@ impl PeopleNames {
 
 #[cfg(test)]
 mod tests {
+    use relais_schema::AgencyId;
+
     use super::*;
 
     #[test]
@@ -89,7 +82,7 @@ mod tests {
             [],
         )
         .expect("a contact");
-        let people = PeopleNames::load(&conn, None).expect("names");
+        let people = PeopleNames::load(&conn, &ExportFilter::default()).expect("names");
         assert_eq!(people.name("c1", PersonName::Given), Some("محمد"));
         assert_eq!(people.name("c1", PersonName::Family), Some("Lefèvre"));
         assert_eq!(people.name("c1", PersonName::Alias), None);
@@ -111,11 +104,15 @@ mod tests {
             )
             .expect("a contact");
         }
-        let people = PeopleNames::load(&conn, Some(&[ours])).expect("names");
+        let only = |agencies: Vec<AgencyId>| ExportFilter {
+            agencies: Some(agencies),
+            ..ExportFilter::default()
+        };
+        let people = PeopleNames::load(&conn, &only(vec![ours])).expect("names");
         assert_eq!(people.name("c1", PersonName::Given), Some("Amina"));
         assert_eq!(people.name("c2", PersonName::Given), None, "another agency's person");
         assert_eq!(
-            PeopleNames::load(&conn, Some(&[]))
+            PeopleNames::load(&conn, &only(Vec::new()))
                 .expect("names")
                 .name("c1", PersonName::Given),
             None
