@@ -29,7 +29,24 @@ pub fn defer(tx: &Connection) -> Result<(), StoreError> {
 /// delete the notes, and keep the tables statement by statement again.
 pub fn catch_up(tx: &Connection) -> Result<(), StoreError> {
     // Interest rows first, with the marker still set: the rows deleted and
-    // inserted here are noted as interest moves for the rollups below.
+    // inserted there are noted as interest moves for the rollups.
+    rewrite_interest_rows(tx)?;
+    tx.prepare_cached("DELETE FROM batch_deferred")?.execute([])?;
+    move_rollup_buckets(tx)?;
+    index_contacts(tx)?;
+    for notes in [
+        "console_interests_stale",
+        "console_daily_pending",
+        "console_interest_pending",
+        "contact_search_stale",
+    ] {
+        tx.prepare_cached(&format!("DELETE FROM {notes}"))?.execute([])?;
+    }
+    Ok(())
+}
+
+/// `console_contact_interests` of the noted documents, written again.
+fn rewrite_interest_rows(tx: &Connection) -> Result<(), StoreError> {
     tx.prepare_cached(
         "DELETE FROM console_contact_interests WHERE doc_id IN (SELECT doc_id FROM console_interests_stale)",
     )?
@@ -45,10 +62,12 @@ pub fn catch_up(tx: &Connection) -> Result<(), StoreError> {
          CROSS JOIN contacts c ON c.doc_id = s.doc_id",
     )?
     .execute([])?;
-    tx.prepare_cached("DELETE FROM batch_deferred")?.execute([])?;
+    Ok(())
+}
 
-    // Each bucket moves once by the sum of its moves; those that fell to
-    // zero are deleted, as the triggers of 0007 do one move at a time.
+/// Each rollup bucket moved once by the sum of its noted moves; those that
+/// fell to zero are deleted, as the triggers of 0007 do one move at a time.
+fn move_rollup_buckets(tx: &Connection) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO console_daily_contacts (agency_id, day, created_by, contacts, women)
          SELECT agency_id, substr(created_at, 1, 10), created_by, SUM(delta), SUM(delta * (sex IS 'female'))
@@ -73,11 +92,16 @@ pub fn catch_up(tx: &Connection) -> Result<(), StoreError> {
             (SELECT agency_id, field, day, value FROM console_daily_pending_values)",
     )?
     .execute([])?;
+    Ok(())
+}
 
+/// The search index entries of the noted contact rows, written again (the
+/// entries of rows that are gone deleted).
+fn index_contacts(tx: &Connection) -> Result<(), StoreError> {
     // `rowid IN (…)` on an FTS5 table is one lookup per noted row.
     tx.prepare_cached("DELETE FROM contact_search WHERE rowid IN (SELECT contact_rowid FROM contact_search_stale)")?
         .execute([])?;
-    // The same folding as the triggers of 0006, 0009 and 0010.
+    // The same folding as the triggers of 0006 and 0009.
     tx.prepare_cached(
         "INSERT INTO contact_search (rowid, given_name, family_name, alias, phone_digits)
          SELECT c.rowid, lower(c.given_name), lower(c.family_name), lower(c.alias),
@@ -85,15 +109,6 @@ pub fn catch_up(tx: &Connection) -> Result<(), StoreError> {
          FROM contact_search_stale s JOIN contacts c ON c.rowid = s.contact_rowid",
     )?
     .execute([])?;
-
-    for notes in [
-        "console_interests_stale",
-        "console_daily_pending",
-        "console_interest_pending",
-        "contact_search_stale",
-    ] {
-        tx.prepare_cached(&format!("DELETE FROM {notes}"))?.execute([])?;
-    }
     Ok(())
 }
 
