@@ -158,7 +158,7 @@ impl Device {
     where
         F: FnOnce(&mut AutoCommit, DocumentId) -> Result<(), automerge::AutomergeError>,
     {
-        let id = DocumentId::random();
+        let id = DocumentId::time_ordered();
         let mut doc = AutoCommit::new().with_actor(self.actor.clone());
         write(&mut doc, id)?;
         let heads = doc.get_heads();

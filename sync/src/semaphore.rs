@@ -3,14 +3,17 @@
 //! The store bounds its read connections and the Automerge work done ahead
 //! of the writer with it; the server bounds concurrent password hashing
 //! (Argon2id takes 19 MiB each). `new` is `const`, so a limit can be a
-//! `static`.
+//! `static`. [`Semaphore::claim`] takes a place without waiting, even when
+//! none is free: the writer thread claims one of the processors while it
+//! works, so that preparing threads give way to it rather than share its core.
 
 use std::sync::{Condvar, Mutex, PoisonError};
 
 /// At most `permits` holders at once; others wait.
 #[derive(Debug)]
 pub struct Semaphore {
-    free: Mutex<usize>,
+    /// Free places; below zero while claims exceed the permits.
+    free: Mutex<isize>,
     freed: Condvar,
 }
 
@@ -25,7 +28,7 @@ impl Semaphore {
     /// A semaphore with `permits` places (at least one).
     pub const fn new(permits: usize) -> Self {
         Semaphore {
-            free: Mutex::new(if permits == 0 { 1 } else { permits }),
+            free: Mutex::new(if permits == 0 { 1 } else { permits as isize }),
             freed: Condvar::new(),
         }
     }
@@ -34,16 +37,27 @@ impl Semaphore {
     pub fn acquire(&self) -> Permit<'_> {
         // The counter stays right even if a holder panicked: ignore poisoning.
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
-        while *free == 0 {
+        while *free <= 0 {
             free = self.freed.wait(free).unwrap_or_else(PoisonError::into_inner);
         }
         *free -= 1;
         Permit { semaphore: self }
     }
 
+    /// Take a place now, free or not, and hold it until the permit is
+    /// dropped. Holders already in keep their places; later [`acquire`]s
+    /// wait until there are fewer holders than permits again.
+    ///
+    /// [`acquire`]: Semaphore::acquire
+    pub fn claim(&self) -> Permit<'_> {
+        *self.free.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        Permit { semaphore: self }
+    }
+
     /// How many places are free now.
     pub fn available(&self) -> usize {
-        *self.free.lock().unwrap_or_else(PoisonError::into_inner)
+        let free = *self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        usize::try_from(free).unwrap_or(0)
     }
 }
 
@@ -103,6 +117,28 @@ mod tests {
             drop(held);
             assert!(entered_rx.recv_timeout(Duration::from_secs(10)).is_ok());
         });
+    }
+
+    #[test]
+    fn a_claim_never_waits_and_holds_back_later_acquirers() {
+        let semaphore = Semaphore::new(1);
+        let held = semaphore.acquire();
+        // Every place is taken, yet a claim gets in at once.
+        let claimed = semaphore.claim();
+        assert_eq!(semaphore.available(), 0);
+        drop(held);
+        // One place freed, but the claim still holds it: an acquirer waits.
+        let (entered, entered_rx) = mpsc::channel();
+        thread::scope(|s| {
+            s.spawn(|| {
+                let _permit = semaphore.acquire();
+                let _ = entered.send(());
+            });
+            assert!(entered_rx.recv_timeout(Duration::from_millis(50)).is_err());
+            drop(claimed);
+            assert!(entered_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        });
+        assert_eq!(semaphore.available(), 1);
     }
 
     #[test]

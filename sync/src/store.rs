@@ -41,8 +41,9 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
     /// Places for open read connections.
     reading: Semaphore,
-    /// Places for CPU-heavy work beside the writer.
-    computing: Semaphore,
+    /// Places for CPU-heavy work: one per core, one of them claimed by the
+    /// writer while it runs a job.
+    computing: Arc<Semaphore>,
 }
 
 impl Store {
@@ -51,10 +52,16 @@ impl Store {
         let mut conn = open_writer(path)?;
         crate::meta::ensure_epoch(&mut conn)?;
         let (sender, receiver) = mpsc::channel::<Job>();
+        let computing = Arc::new(Semaphore::new(thread::available_parallelism().map_or(1, |n| n.get())));
+        let cores = Arc::clone(&computing);
         let writer_thread = thread::Builder::new()
             .name("relais-writer".into())
             .spawn(move || {
                 for job in receiver {
+                    // The writer is the one thread every push waits for:
+                    // while it works it holds a processor, and preparations
+                    // not yet started wait for it instead of sharing it.
+                    let _core = cores.claim();
                     // A panicking job (a bug, hostile input reaching a library)
                     // must not take the only writer down: its transaction rolls
                     // back as it unwinds, its caller gets an error, and the
@@ -73,7 +80,7 @@ impl Store {
                 writer_thread: Mutex::new(Some(writer_thread)),
                 readers: Mutex::new(Vec::new()),
                 reading: Semaphore::new(MAX_READERS),
-                computing: Semaphore::new(thread::available_parallelism().map_or(1, |n| n.get())),
+                computing,
             }),
         })
     }

@@ -43,6 +43,39 @@ export function randomUuid(): string {
   return bytesToUuid(b);
 }
 
+let lastMillis = 0;
+let sequence = 0;
+
+/**
+ * A new record's id: a version 7 UUID (48 bits of Unix time in milliseconds,
+ * a 12-bit sequence, then random bits), lowercase and hyphenated. Ids made on
+ * this phone sort in the order they were made, so the server's indexes keyed
+ * by document id grow at their end instead of taking each new record at a
+ * random place (see docs/protocol.md, "Document ids").
+ */
+export function newRecordId(now: number = Date.now()): string {
+  let millis = Math.max(Math.floor(now), lastMillis);
+  if (millis === lastMillis) {
+    sequence += 1;
+    if (sequence > 0xfff) {
+      millis += 1;
+      sequence = 0;
+    }
+  } else {
+    sequence = 0;
+  }
+  lastMillis = millis;
+  const b = randomBytes(16);
+  for (let i = 5; i >= 0; i--) {
+    b[i] = millis % 256;
+    millis = Math.floor(millis / 256);
+  }
+  b[6] = 0x70 | (sequence >> 8);
+  b[7] = sequence & 0xff;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  return bytesToUuid(b);
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -28,7 +28,7 @@ import {
   Sex,
   Stage,
 } from "../../model/vocabulary";
-import { randomUuid } from "../../bytes";
+import { newRecordId } from "../../bytes";
 import { automergeReady } from "../../automerge";
 import { nowIso } from "../../model/common";
 
@@ -54,7 +54,7 @@ export async function saveContact(session: ReturnType<typeof useSession>, form: 
   await automergeReady;
   const at = nowIso();
   if (id === undefined) {
-    const newId = randomUuid();
+    const newId = newRecordId();
     await session.docs.create(newId, RecordType.Contact, createContact(newId, form, session.author, session.account.actor, at));
     return newId;
   }

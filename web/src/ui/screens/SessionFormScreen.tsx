@@ -6,7 +6,7 @@ import { Choice, Field, TextArea, TextInput } from "../components/Field";
 import { navigate } from "../router";
 import { createSession, sessionToForm, updateSession, validateSession, type SessionDoc, type SessionForm } from "../../model/session";
 import { RecordType, SessionKind } from "../../model/vocabulary";
-import { randomUuid } from "../../bytes";
+import { newRecordId } from "../../bytes";
 import { automergeReady } from "../../automerge";
 import { nowIso } from "../../model/common";
 import { alertStorage, options } from "./ContactFormScreen";
@@ -75,7 +75,7 @@ function SessionEditor({ id, initial, draftKey }: { readonly id?: string; readon
       const at = nowIso();
       let target = id;
       if (target === undefined) {
-        target = randomUuid();
+        target = newRecordId();
         await session.docs.create(target, RecordType.Session, createSession(target, form, session.author, session.account.actor, at));
       } else {
         await session.docs.edit<SessionDoc>(target, (d) => updateSession(d, form));

@@ -6,7 +6,7 @@ import { Chips, Field, TextArea, TextInput } from "../components/Field";
 import { navigate } from "../router";
 import { createVisit, updateVisit, validateVisit, visitToForm, type VisitDoc, type VisitForm } from "../../model/visit";
 import { Interest, RecordType } from "../../model/vocabulary";
-import { randomUuid } from "../../bytes";
+import { newRecordId } from "../../bytes";
 import { automergeReady } from "../../automerge";
 import { nowIso, todayIso } from "../../model/common";
 import { alertStorage, options } from "./ContactFormScreen";
@@ -64,7 +64,7 @@ function VisitEditor({ id, initial, draftKey }: { readonly id?: string; readonly
     try {
       await automergeReady;
       if (id === undefined) {
-        const newId = randomUuid();
+        const newId = newRecordId();
         await session.docs.create(newId, RecordType.Visit, createVisit(newId, form, session.author, session.account.actor, nowIso()));
       } else {
         await session.docs.edit<VisitDoc>(id, (d) => updateVisit(d, form, session.author));
