@@ -271,15 +271,15 @@ pub fn set(doc: &impl ReadDoc, map: &MapRef, key: &str) -> Result<Vec<String>, V
             type_name(&value),
         ));
     }
-    let set = MapRef::new(id, map.field_path(key));
-    let mut members = Vec::new();
-    for member in doc.keys(&set.id) {
-        if let Some((Value::Scalar(flag), _)) = field(doc, &set, &member)? {
-            if matches!(flag.as_ref(), ScalarValue::Boolean(true)) {
-                members.push(member);
-            }
-        }
-    }
+    // One pass over the set's entries (each with its winning value): reading
+    // the keys and then each member's flag would walk the set twice.
+    let mut members: Vec<String> = doc
+        .map_range(&id, ..)
+        .filter_map(|item| match item.value.into_value() {
+            Value::Scalar(flag) if matches!(flag.as_ref(), ScalarValue::Boolean(true)) => Some(item.key.into_owned()),
+            _ => None,
+        })
+        .collect();
     members.sort();
     Ok(members)
 }
@@ -534,6 +534,30 @@ mod tests {
             Ok(vec!["ar".to_owned(), "fr".to_owned()])
         );
         assert_eq!(set(&doc, &root(), "interests"), Ok(vec![]));
+        Ok(())
+    }
+
+    #[test]
+    fn a_set_member_written_true_and_false_concurrently_follows_the_value_every_replica_shows() -> TestResult {
+        for (left, right) in [(true, false), (false, true)] {
+            let mut one = doc();
+            let set_id = one.put_object(ROOT, "languages", ObjType::Map)?;
+            one.put(&set_id, "fr", true)?;
+            let mut two = one.fork();
+            one.put(&set_id, "ar", left)?;
+            two.put(&set_id, "ar", right)?;
+            one.merge(&mut two)?;
+            let shown = matches!(
+                one.get(&set_id, "ar")?,
+                Some((Value::Scalar(flag), _)) if matches!(flag.as_ref(), ScalarValue::Boolean(true))
+            );
+            let expected: Vec<String> = if shown {
+                vec!["ar".into(), "fr".into()]
+            } else {
+                vec!["fr".into()]
+            };
+            assert_eq!(set(&one, &root(), "languages"), Ok(expected));
+        }
         Ok(())
     }
 
