@@ -102,21 +102,26 @@ mod tests {
         assert_eq!(semaphore.available(), 2);
     }
 
-    #[test]
-    fn a_waiter_proceeds_once_a_permit_is_dropped() {
-        let semaphore = Semaphore::new(1);
-        let held = semaphore.acquire();
+    /// An acquirer started now waits while `held` is held, and gets in once it is dropped.
+    fn acquirer_waits_for(semaphore: &Semaphore, held: Permit<'_>) {
         let (entered, entered_rx) = mpsc::channel();
         thread::scope(|s| {
             s.spawn(|| {
                 let _permit = semaphore.acquire();
                 let _ = entered.send(());
             });
-            // Bounded wait: the waiter must still be blocked while we hold the place.
+            // Bounded wait: the acquirer must still be blocked while the place is held.
             assert!(entered_rx.recv_timeout(Duration::from_millis(50)).is_err());
             drop(held);
             assert!(entered_rx.recv_timeout(Duration::from_secs(10)).is_ok());
         });
+    }
+
+    #[test]
+    fn a_waiter_proceeds_once_a_permit_is_dropped() {
+        let semaphore = Semaphore::new(1);
+        let held = semaphore.acquire();
+        acquirer_waits_for(&semaphore, held);
     }
 
     #[test]
@@ -128,16 +133,7 @@ mod tests {
         assert_eq!(semaphore.available(), 0);
         drop(held);
         // One place freed, but the claim still holds it: an acquirer waits.
-        let (entered, entered_rx) = mpsc::channel();
-        thread::scope(|s| {
-            s.spawn(|| {
-                let _permit = semaphore.acquire();
-                let _ = entered.send(());
-            });
-            assert!(entered_rx.recv_timeout(Duration::from_millis(50)).is_err());
-            drop(claimed);
-            assert!(entered_rx.recv_timeout(Duration::from_secs(10)).is_ok());
-        });
+        acquirer_waits_for(&semaphore, claimed);
         assert_eq!(semaphore.available(), 1);
     }
 
