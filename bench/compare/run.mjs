@@ -11,10 +11,12 @@
 // measured phase on stderr; the runner then resets the proxy's counters and
 // the server's peak memory and notes its CPU time, and reads them again at
 // the end. Exit status 1 when Relais lost anything, its devices differ, or a
-// client failed.
+// client failed. A client's stderr is kept in OUT/WORKLOAD-SYSTEM.log.
+// automerge-repo's agency is written first (its client's `--seed-out`), and
+// its server and devices import it (clients/automerge.mjs).
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -37,8 +39,9 @@ const systems = (opts.systems ?? "relais,pouchdb,automerge-repo").split(",").fil
 const LIMIT = Number(opts.limit ?? (scale === "full" ? 480 : 150));
 /**
  * Workloads a system is not run on at full scale, with why: automerge-repo
- * seeds and loads one document at a time (some 150 a second for a device
- * here, docs/benchmarks-compare.md), which the full runs so far had no time
+ * imports its agency into the server and into every device before the
+ * measured phase, at some 5 to 10 ms a document and more as a process holds
+ * more (docs/benchmarks-compare.md), which the full runs so far had no time
  * for at 10,000 and 100,000 documents.
  */
 const SKIP =
@@ -47,8 +50,8 @@ const SKIP =
         opts.skip ??
           JSON.stringify({
             "automerge-repo": {
-              w0: "seeding and loading 10,000 documents did not fit in the time of the full runs",
-              w2: "seeding and loading 100,000 documents did not fit in the time of the full runs",
+              w0: "importing 10,000 documents into its server did not fit in the time of the full runs",
+              w2: "importing 100,000 documents into its server and device did not fit in the time of the full runs",
             },
           }),
       )
@@ -98,11 +101,11 @@ async function freePort() {
   return port;
 }
 
-/** Wait for a "ready PORT" line on the child's stdout. */
-function readyPort(child, name) {
+/** Wait for a "ready PORT" line on the child's stdout (a seeded server first imports its agency). */
+function readyPort(child, name, ms = 30_000) {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), ms);
     lines.on("line", (line) => {
       const match = /^ready (\d+)/.exec(line);
       if (match) {
@@ -114,7 +117,21 @@ function readyPort(child, name) {
   });
 }
 
-async function startServer(system, dir) {
+/**
+ * automerge-repo's agency, written by its client before the server starts
+ * (`--seed-out`): the server and the devices import it (clients/automerge.mjs).
+ */
+async function seedAutomerge(file, dir) {
+  const seed = path.join(dir, "automerge-seed.v8");
+  const child = spawn(process.execPath, [path.join(here, "clients/automerge.mjs"), "--workload", file, "--seed-out", seed], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`seeding automerge-repo's agency failed (${code})`);
+  return seed;
+}
+
+async function startServer(system, dir, seed) {
   if (system === "relais") {
     const data = path.join(dir, "relais-data");
     mkdirSync(data, { recursive: true });
@@ -142,31 +159,34 @@ async function startServer(system, dir) {
     return { child, port, scheme: "http" };
   }
   const script = system === "pouchdb" ? "servers/couch.mjs" : "servers/automerge.mjs";
-  const child = spawn(process.execPath, [path.join(here, script), "0", path.join(dir, "automerge-data")], {
+  const child = spawn(process.execPath, [path.join(here, script), "0", path.join(dir, "automerge-data"), ...(seed ? [seed] : [])], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const port = await readyPort(child, script);
+  const port = await readyPort(child, script, seed ? LIMIT * 1000 : 30_000);
   return { child, port, scheme: system === "pouchdb" ? "http" : "ws" };
 }
 
-function clientCommand(system, file, server, links) {
+function clientCommand(system, file, server, links, seed) {
   const direct = `${server.scheme}://127.0.0.1:${server.port}`;
   if (system === "relais") {
     return [relais, ["simulate", "--server", direct, "--username", USERNAME, "--password", PASSWORD, "--scenario", "compare", "--workload", file, "--through", links.join(",")]];
   }
   const script = system === "pouchdb" ? "clients/pouchdb.mjs" : "clients/automerge.mjs";
-  return [process.execPath, [path.join(here, script), "--workload", file, "--server", direct, "--through", links.join(",")]];
+  return [process.execPath, [path.join(here, script), "--workload", file, "--server", direct, "--through", links.join(","), ...(seed ? ["--seed", seed] : [])]];
 }
 
 // --- one run ---------------------------------------------------------------
 
 async function runOne(system, workloadName, file, devices) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `compare-${system}-`));
-  const server = await startServer(system, dir);
+  const seed = system === "automerge-repo" ? await seedAutomerge(file, dir) : null;
+  const server = await startServer(system, dir, seed);
   const profile = workloadName === "w3" ? PROFILE_2G : null;
   const proxy = await startProxy({ target: server.port, links: devices, profile });
-  const [command, args] = clientCommand(system, file, server, proxy.urls(server.scheme));
+  const [command, args] = clientCommand(system, file, server, proxy.urls(server.scheme), seed);
   const pid = server.child.pid;
+  const log = path.join(out, `${workloadName}-${system}.log`);
+  writeFileSync(log, "");
   const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderrTail = "";
@@ -193,6 +213,7 @@ async function runOne(system, workloadName, file, devices) {
       measured.wire = proxy.stats();
       child.stdin.write("go\n");
     } else {
+      appendFileSync(log, `${line}\n`);
       if (stderrHead.length < 600) stderrHead += `${line}\n`;
       stderrTail = `${stderrTail}${line}\n`.slice(-2000);
     }
@@ -269,9 +290,12 @@ for (const name of workloads) {
   }
 }
 // Runs of other systems from an earlier invocation (--merge results.json), kept where not run again.
-// Several files: the first that holds a run wins.
+// Several files: the first that holds a run wins, and the first that describes the machine does
+// unless --machine is given.
+let machine = opts.machine;
 for (const file of (opts.merge ?? "").split(",").filter(Boolean)) {
   const earlier = JSON.parse(readFileSync(file, "utf8"));
+  machine ??= earlier.machine;
   for (const run of earlier.results) {
     if (!results.some((r) => r.system === run.system && r.workload === run.workload) && workloads.includes(run.workload)) {
       results.push(run);
@@ -279,8 +303,8 @@ for (const file of (opts.merge ?? "").split(",").filter(Boolean)) {
   }
 }
 const lock = JSON.parse(readFileSync(path.join(here, "package-lock.json"), "utf8"));
-writeFileSync(path.join(out, `results-${scale}.json`), JSON.stringify({ scale, floors, results }, null, 2));
-writeReport({ scale, floors, results, lock, docs: opts.docs ? path.resolve(opts.docs) : out, machine: opts.machine ?? "" });
+writeFileSync(path.join(out, `results-${scale}.json`), JSON.stringify({ scale, machine, floors, results }, null, 2));
+writeReport({ scale, floors, results, lock, docs: opts.docs ? path.resolve(opts.docs) : out, machine: machine ?? "" });
 if (failed) {
   console.error("FAILED: Relais lost data or a client failed (see above)");
   process.exit(1);

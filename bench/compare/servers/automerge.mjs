@@ -2,19 +2,51 @@
 // is built: a Repo with a WebSocket server adapter and file storage, which
 // answers what clients ask and announces nothing itself.
 //
-//   node servers/automerge.mjs PORT DATA_DIR     prints "ready PORT" when it listens
+//   node servers/automerge.mjs PORT DATA_DIR [SEED]     prints "ready PORT" when it listens
+//
+// SEED (written by `clients/automerge.mjs --seed-out`) holds the agency a
+// seeding device put on the server: every document is imported with its id
+// and written to storage before the server listens, so the server holds
+// them in memory and on disk at the seed's heads, as after that device's
+// sync.
 
+import { readFileSync } from "node:fs";
+import { deserialize } from "node:v8";
 import { Repo } from "@automerge/automerge-repo";
 import { NodeWSServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { WebSocketServer } from "ws";
 
-const [port, dir] = [Number(process.argv[2] ?? 0), process.argv[3] ?? "automerge-data"];
-const wss = new WebSocketServer({ host: "127.0.0.1", port, maxPayload: 64 * 1024 * 1024 });
-new Repo({
-  network: [new NodeWSServerAdapter(wss)],
+/**
+ * Keep-alive: the server pings every client at this interval and cuts off one
+ * that has not answered the previous ping. automerge-repo's default, 5 s,
+ * cuts off a device on the 2G profile (W3): its answer waits behind up to
+ * half a minute of its own upload, and the device then reconnects and
+ * announces every document again, without end. A minute lets it through.
+ */
+const KEEP_ALIVE_MS = 60_000;
+const [port, dir, seedFile] = [Number(process.argv[2] ?? 0), process.argv[3] ?? "automerge-data", process.argv[4]];
+const repo = new Repo({
+  network: [],
   storage: new NodeFSStorageAdapter(dir),
   peerId: "sync-server",
   sharePolicy: async () => false,
 });
+
+if (seedFile) {
+  const seed = deserialize(readFileSync(seedFile));
+  const sameHeads = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  for (const doc of [seed.index, ...seed.records]) {
+    const handle = repo.import(doc.binary, { docId: doc.documentId });
+    if (!handle.isReady() || !sameHeads(handle.heads(), doc.heads)) {
+      console.error(`the server imported ${doc.documentId} at other heads than the seed's`);
+      process.exit(1);
+    }
+  }
+  await repo.flush();
+  console.error(`server holds ${seed.records.length + 1} seeded documents`);
+}
+
+const wss = new WebSocketServer({ host: "127.0.0.1", port, maxPayload: 64 * 1024 * 1024 });
+repo.networkSubsystem.addNetworkAdapter(new NodeWSServerAdapter(wss, KEEP_ALIVE_MS));
 wss.on("listening", () => console.log(`ready ${wss.address().port}`));
