@@ -18,12 +18,12 @@ use std::path::Path;
 
 use anyhow::Context;
 use automerge::AutoCommit;
-use relais_schema::{write, DeviceId, DocumentId, RecordType};
+use relais_schema::{write, DocumentId, RecordType};
 use relais_server::demo::generate::{Author, RecordGenerator};
-use relais_sync::accounts::{create_agency, create_user, NewUser, Role};
+use relais_sync::accounts::{create_agency, create_user, enrol_device, verify_login, NewUser, Role};
 use relais_sync::protocol::{BatchId, PushDoc};
 use relais_sync::DeviceAuth;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 const NOW: &str = "2026-11-29T10:00:00Z";
 const BATCH: usize = 1_000;
@@ -57,7 +57,7 @@ impl Variant {
         let mut writer = relais_sync::open::open_writer(&path)?;
         let reader = relais_sync::open::open_reader(&path)?;
         let agency = create_agency(&writer, "Agence Bench", NOW)?;
-        let user = create_user(
+        create_user(
             &mut writer,
             &NewUser {
                 username: "bench.agent",
@@ -68,18 +68,18 @@ impl Variant {
             },
             NOW,
         )?;
-        let device = DeviceId::random();
-        writer.execute(
-            "INSERT INTO devices (id, user_id, agency_id, name, token_hash, created_at)
-             VALUES (?1, ?2, ?3, 'bench', x'00', ?4)",
-            params![device.to_string(), user.to_string(), agency.to_string(), NOW],
-        )?;
+        let user = verify_login(&writer, "bench.agent", "bench-password")?.context("the bench agent logs in")?;
+        let (device, _token) = enrol_device(&writer, &user, agency, "bench", NOW)?;
         Ok(Variant {
             name,
             ids,
             writer,
             reader,
-            who: DeviceAuth { device, user, agency },
+            who: DeviceAuth {
+                device,
+                user: user.id,
+                agency,
+            },
             prepare_seconds: 0.0,
             writer_seconds: 0.0,
         })

@@ -51,7 +51,7 @@ let sequence = 0;
  * a 12-bit sequence, then random bits), lowercase and hyphenated. Ids made on
  * this phone sort in the order they were made, so the server's indexes keyed
  * by document id grow at their end instead of taking each new record at a
- * random place (see docs/protocol.md, "Document ids").
+ * random place (see docs/protocol.md, "Identifiers and values").
  */
 export function newRecordId(now: number = Date.now()): string {
   let millis = Math.max(Math.floor(now), lastMillis);
