@@ -150,7 +150,7 @@ impl Phone {
             .post(format!("{}/api/v1/sync", self.server))
             .bearer_auth(&self.token)
             .header("Content-Type", "application/cbor")
-            .header("Accept-Encoding", "gzip");
+            .header("Accept-Encoding", "br, gzip");
         if body.gzip {
             request = request.header("Content-Encoding", "gzip");
         }
@@ -159,13 +159,17 @@ impl Phone {
             .send()
             .map_err(|e| PhoneError::Network(e.to_string()))?;
         let status = response.status();
-        let gzipped = response
+        let coding = response
             .headers()
             .get("Content-Encoding")
-            .is_some_and(|v| v.as_bytes() == b"gzip");
+            .map(|v| v.as_bytes().to_vec());
         let bytes = response.bytes().map_err(|e| PhoneError::Network(e.to_string()))?;
         self.traffic.bytes_down += bytes.len() as u64;
-        let bytes = if gzipped { gunzip_bytes(&bytes)? } else { bytes.to_vec() };
+        let bytes = match coding.as_deref() {
+            Some(b"br") => unbrotli_bytes(&bytes)?,
+            Some(b"gzip") => gunzip_bytes(&bytes)?,
+            _ => bytes.to_vec(),
+        };
         if !status.is_success() {
             let body = String::from_utf8_lossy(&bytes).into_owned();
             let wipe = serde_json::from_str::<serde_json::Value>(&body)
@@ -237,6 +241,15 @@ fn gzip_bytes(body: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(body)?;
     encoder.finish()
+}
+
+fn unbrotli_bytes(body: &[u8]) -> Result<Vec<u8>, PhoneError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    brotli::Decompressor::new(body, 64 << 10)
+        .read_to_end(&mut out)
+        .map_err(|e| PhoneError::Network(format!("damaged brotli answer: {e}")))?;
+    Ok(out)
 }
 
 fn gunzip_bytes(body: &[u8]) -> Result<Vec<u8>, PhoneError> {

@@ -118,15 +118,16 @@ fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
     assert!(rounds < 600 / 10, "resumed in {rounds} requests");
 }
 
-/// Post `phone`'s next request accepting gzip; the answer's `Content-Encoding` and length.
-fn encoding_of_next_answer(app: &TestApp, phone: &mut relais_server::phone::Phone) -> (String, usize) {
+/// Post `phone`'s next request with `accept` as its `Accept-Encoding`; the
+/// answer's `Content-Encoding` and body as received.
+fn next_answer(app: &TestApp, phone: &mut relais_server::phone::Phone, accept: &str) -> (String, Vec<u8>) {
     let request = phone.device.next_request(phone.pull_budget).expect("request");
     let response = app
         .http
         .post(format!("{}/api/v1/sync", app.address))
         .bearer_auth(&phone.token)
         .header("Content-Type", "application/cbor")
-        .header("Accept-Encoding", "gzip")
+        .header("Accept-Encoding", accept)
         .body(relais_sync::protocol::encode_request(&request))
         .send()
         .expect("answered");
@@ -137,7 +138,25 @@ fn encoding_of_next_answer(app: &TestApp, phone: &mut relais_server::phone::Phon
         .and_then(|v| v.to_str().ok())
         .unwrap_or("identity")
         .to_string();
-    (encoding, response.bytes().expect("body").len())
+    (encoding, response.bytes().expect("body").to_vec())
+}
+
+/// The answer's `Content-Encoding` and length when the phone accepts gzip only.
+fn encoding_of_next_answer(app: &TestApp, phone: &mut relais_server::phone::Phone) -> (String, usize) {
+    let (encoding, body) = next_answer(app, phone, "gzip");
+    (encoding, body.len())
+}
+
+fn decompressed(encoding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        "br" => brotli::Decompressor::new(body, 4096).read_to_end(&mut out),
+        "gzip" => flate2::read::GzDecoder::new(body).read_to_end(&mut out),
+        _ => return body.to_vec(),
+    }
+    .expect("the answer decompresses");
+    out
 }
 
 #[test]
@@ -152,4 +171,36 @@ fn a_small_answer_travels_uncompressed_and_a_large_one_gzipped() {
     phone.sync_until_idle(100).expect("first sync");
     let (encoding, length) = encoding_of_next_answer(&app, &mut phone);
     assert_eq!(encoding, "identity", "an idle answer of {length} bytes is sent as is");
+}
+
+#[test]
+fn a_device_that_accepts_brotli_gets_brotli_whatever_its_order_and_the_same_answer_as_with_gzip() {
+    let app = spawn_app();
+    seed(&app, 50);
+    let mut phone = app.agent_phone("amina");
+
+    // The same page three times: the phone does not apply the answers, so
+    // its position does not move.
+    let (gzip_encoding, gzipped) = next_answer(&app, &mut phone, "gzip");
+    let (browser_encoding, from_browser) = next_answer(&app, &mut phone, "gzip, deflate, br, zstd");
+    let (brotli_encoding, brotli) = next_answer(&app, &mut phone, "br;q=1.0, gzip;q=0.8");
+    let (refused_encoding, plain) = next_answer(&app, &mut phone, "br;q=0, gzip;q=0");
+
+    assert_eq!(gzip_encoding, "gzip");
+    assert_eq!(browser_encoding, "br", "a browser lists gzip first but accepts brotli");
+    assert_eq!(brotli_encoding, "br");
+    assert_eq!(
+        refused_encoding, "identity",
+        "a device that refuses both gets the answer as is"
+    );
+    let answer = decompressed("gzip", &gzipped);
+    assert_eq!(decompressed("br", &from_browser), answer);
+    assert_eq!(decompressed("br", &brotli), answer);
+    assert_eq!(plain, answer);
+    assert!(
+        brotli.len() < gzipped.len(),
+        "fifty contacts: {} bytes with brotli, {} with gzip",
+        brotli.len(),
+        gzipped.len()
+    );
 }

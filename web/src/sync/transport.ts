@@ -49,7 +49,8 @@ export class HttpTransport implements Transport {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      // The browser asks for gzip and decompresses the answer itself.
+      // The browser asks for gzip (and, over HTTPS, brotli, which the server
+      // prefers) and decompresses the answer itself.
       const response = await fetch(`${this.base}/api/v1/sync`, {
         method: "POST",
         headers,
