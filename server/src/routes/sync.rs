@@ -26,15 +26,16 @@ pub const COMPRESS_FROM: usize = 1024;
 const GZIP_LEVEL: flate2::Compression = flate2::Compression::new(6);
 
 /// The brotli quality of answers. On pages of uncompressed changes, quality
-/// 5 takes about a seventh off gzip's bytes for about gzip's time; the
-/// higher qualities gain a few percent more at many times the time
-/// (docs/benchmarks-compare.md, "Brotli answers").
+/// 5 takes a fifth off gzip's bytes (W1 of docs/benchmarks-compare.md) for
+/// about three times gzip's processor time (about 30 MB/s here); quality 4
+/// takes half as much off, and 6 little more than 5 at half the speed.
 const BROTLI_QUALITY: u32 = 5;
 
-/// The brotli window: 4 MiB (2^22), as large as the largest page, so that a
-/// record can refer back to any earlier one of its page. A phone needs that
-/// much memory to decompress.
-const BROTLI_WINDOW: u32 = 22;
+/// The brotli window: 1 MiB (2^20). Documents repeat what the documents near
+/// them hold (field names, vocabularies, places), which a 4 MiB window did
+/// not find more of, and the window is memory held for every answer being
+/// compressed (30 at once in W1) and by the phone that decompresses it.
+const BROTLI_WINDOW: u32 = 20;
 
 /// How an answer is compressed, as the device accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
