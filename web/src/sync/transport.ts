@@ -49,8 +49,8 @@ export class HttpTransport implements Transport {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      // The browser asks for gzip (and, over HTTPS, brotli, which the server
-      // prefers) and decompresses the answer itself.
+      // The browser asks for gzip and, over HTTPS and on the loopback
+      // address, brotli, which the server prefers; it decompresses either.
       const response = await fetch(`${this.base}/api/v1/sync`, {
         method: "POST",
         headers,
