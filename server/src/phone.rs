@@ -76,9 +76,16 @@ pub struct Phone {
     http: reqwest::blocking::Client,
 }
 
+/// How long an idle connection is kept for the next request: under the
+/// server's keep-alive (actix-web's 5 s), so that a phone idle for a few
+/// seconds (creating records between syncs) opens a new connection instead
+/// of sending on one the server is closing, which fails and is retried.
+const IDLE_CONNECTION: Duration = Duration::from_secs(4);
+
 fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(120))
+        .pool_idle_timeout(IDLE_CONNECTION)
         .build()
         .unwrap_or_else(|_| reqwest::blocking::Client::new())
 }
