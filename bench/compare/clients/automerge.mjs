@@ -30,13 +30,12 @@
 
 import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { deserialize, serialize } from "node:v8";
 import { Repo, parseAutomergeUrl, stringifyAutomergeUrl } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { Counter, ImmutableString, save } from "@automerge/automerge";
 import { check, finish, inParallel, measure, options, readWorkload } from "./common.mjs";
+import { importSeeded, readSeed, sameHeads, writeSeed } from "../seed.mjs";
 
 const TEXT_FIELDS = new Set(["skills", "notes", "note"]);
 const COUNTERS = new Set(["reached", "women_reached"]);
@@ -184,7 +183,6 @@ async function serverHolds(phone, handles) {
   );
 }
 
-const sameHeads = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /**
  * Load every record the index names that `phone` does not hold yet, at most
@@ -252,7 +250,7 @@ if (opts["seed-out"]) {
     for (const [key, handle] of records) d.records[key] = new ImmutableString(handle.url);
   });
   const saved = (handle) => ({ documentId: handle.documentId, binary: save(handle.doc()), heads: handle.heads() });
-  writeFileSync(opts["seed-out"], serialize({ index: saved(index), records: records.map(([key, handle]) => ({ key, ...saved(handle) })) }));
+  writeSeed(opts["seed-out"], { index: saved(index), records: records.map(([key, handle]) => ({ key, ...saved(handle) })) });
   process.stderr.write(`seeded ${records.length + 1} documents\n`);
   process.exit(0);
 }
@@ -269,7 +267,7 @@ if (opts["seed-out"]) {
 // server still answers every document at the next connection; after a
 // second it answers none, as after loading the documents over the network.)
 // A device joining imports nothing.
-const seed = deserialize(readFileSync(opts.seed));
+const seed = readSeed(opts.seed);
 const indexUrl = stringifyAutomergeUrl({ documentId: seed.index.documentId });
 const joining = workload.ops.length === 0;
 const expectedDocuments = workload.expects.find((e) => e.what === "documents")?.count ?? 0;
@@ -283,13 +281,7 @@ else await orchestrate();
 async function worker(i) {
   const phone = device(`device-${i}`);
   const link = links[i] ?? links[0];
-  const imported = (doc) => {
-    const handle = phone.repo.import(doc.binary, { docId: doc.documentId });
-    if (!handle.isReady() || !sameHeads(handle.heads(), doc.heads)) {
-      throw new Error(`${phone.name} imported ${doc.documentId} at other heads than the seed's`);
-    }
-    return handle;
-  };
+  const imported = (doc) => importSeeded(phone.repo, doc, phone.name);
   /**
    * Connect directly to the server and disconnect once it holds `handles`
    * at this device's heads (`first`), or, at a later sync, once it answered

@@ -10,12 +10,11 @@
 // them in memory and on disk at the seed's heads, as after that device's
 // sync.
 
-import { readFileSync } from "node:fs";
-import { deserialize } from "node:v8";
 import { Repo } from "@automerge/automerge-repo";
 import { NodeWSServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { WebSocketServer } from "ws";
+import { importSeeded, readSeed } from "../seed.mjs";
 
 /**
  * Keep-alive: the server pings every client at this interval and cuts off one
@@ -34,15 +33,8 @@ const repo = new Repo({
 });
 
 if (seedFile) {
-  const seed = deserialize(readFileSync(seedFile));
-  const sameHeads = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-  for (const doc of [seed.index, ...seed.records]) {
-    const handle = repo.import(doc.binary, { docId: doc.documentId });
-    if (!handle.isReady() || !sameHeads(handle.heads(), doc.heads)) {
-      console.error(`the server imported ${doc.documentId} at other heads than the seed's`);
-      process.exit(1);
-    }
-  }
+  const seed = readSeed(seedFile);
+  for (const doc of [seed.index, ...seed.records]) importSeeded(repo, doc, "the server");
   await repo.flush();
   console.error(`server holds ${seed.records.length + 1} seeded documents`);
 }

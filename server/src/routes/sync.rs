@@ -28,14 +28,14 @@ const GZIP_LEVEL: flate2::Compression = flate2::Compression::new(6);
 /// The brotli quality of answers. On pages of uncompressed changes, quality
 /// 5 takes a fifth off gzip's bytes (W1 of docs/benchmarks-compare.md) for
 /// about three times gzip's processor time (about 30 MB/s here); quality 4
-/// takes half as much off, and 6 little more than 5 at half the speed.
-const BROTLI_QUALITY: u32 = 5;
+/// takes half as much off, and 6 a further 1 % for 20 to 50 % more time.
+const BROTLI_QUALITY: i32 = 5;
 
 /// The brotli window: 1 MiB (2^20). Documents repeat what the documents near
 /// them hold (field names, vocabularies, places), which a 4 MiB window did
 /// not find more of, and the window is memory held for every answer being
 /// compressed (30 at once in W1) and by the phone that decompresses it.
-const BROTLI_WINDOW: u32 = 20;
+const BROTLI_WINDOW: i32 = 20;
 
 /// How an answer is compressed, as the device accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +132,8 @@ fn answer_coding(req: &HttpRequest) -> AnswerCoding {
 
 fn brotli(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
     let params = brotli::enc::BrotliEncoderParams {
-        quality: BROTLI_QUALITY as i32,
-        lgwin: BROTLI_WINDOW as i32,
+        quality: BROTLI_QUALITY,
+        lgwin: BROTLI_WINDOW,
         size_hint: bytes.len(),
         ..Default::default()
     };
