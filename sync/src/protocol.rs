@@ -32,7 +32,7 @@ use crate::wire::{WireDocResult, WireItem, WirePage, WirePull, WirePushDoc, Wire
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The largest pull budget the server honours, in bytes.
-pub const MAX_PULL_BUDGET: u64 = 4 << 20;
+pub const MAX_PULL_BUDGET: u64 = 8 << 20;
 /// The smallest pull budget the server honours, in bytes.
 pub const MIN_PULL_BUDGET: u64 = 4 << 10;
 

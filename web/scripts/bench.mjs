@@ -5,7 +5,10 @@
 //   1. First-load transfer: every file the app needs offline, fetched with
 //      `Accept-Encoding: br, gzip` (what a phone on HTTPS sends), and what
 //      Chromium itself transferred on this http://127.0.0.1 origin.
-//   2. First sync of the agency into a new phone (wall time).
+//   2. First sync of the agency into a new phone: wall time, requests, and the
+//      peak memory meanwhile (the page's JavaScript heap, from CDP
+//      Performance.getMetrics, and the resident memory of Chromium's renderer
+//      processes, from /proc, which includes Automerge's WebAssembly memory).
 //   3. Opening the app offline with every contact stored, CPU throttled 4×
 //      (CDP Emulation.setCPUThrottlingRate): navigation to lock screen, then
 //      PIN submitted to the list drawn. Typing the PIN is the agent's time
@@ -22,7 +25,7 @@
 // --only LIST (some of transfer,open,search,save, comma-separated; default
 // all: to look at one figure while changing the code that gives it).
 import http from "node:http";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
 const BASE_URL = process.env.BASE_URL;
@@ -209,6 +212,46 @@ async function countShown(page) {
 
 // -------------------------------------------------------------- 2. first sync
 
+/** Resident memory of Chromium's renderer processes, in bytes (0 where /proc is not Linux's). */
+function rendererRss() {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer")) continue;
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (rss) total += Number(rss[1]) * 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** Samples the page's JavaScript heap and the renderers' memory every 100 ms until `stop`. */
+async function watchMemory(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const peak = { heap: 0, renderers: 0 };
+  let sampling = Promise.resolve();
+  const sample = () => {
+    sampling = sampling.then(async () => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const heap = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
+      peak.heap = Math.max(peak.heap, heap);
+      peak.renderers = Math.max(peak.renderers, rendererRss());
+    });
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return async () => {
+    clearInterval(timer);
+    sample();
+    await sampling;
+    await cdp.detach();
+    return peak;
+  };
+}
+
 async function enrolAndSync(context) {
   const page = await context.newPage();
   await page.goto("/");
@@ -217,19 +260,27 @@ async function enrolAndSync(context) {
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByLabel("Code (4 à 8 chiffres)").fill(PIN);
   await page.getByLabel("Retapez le code").fill(PIN);
+  let requests = 0;
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/v1/sync")) requests++;
+  });
+  const stopWatching = await watchMemory(page);
   const started = Date.now();
   await page.getByRole("button", { name: "Enregistrer le code" }).click();
   await page.getByTestId("status-last").filter({ hasNotText: /Jamais/ }).waitFor({ timeout: 600_000 });
   await page.getByTestId("sync-now").and(page.locator(":enabled")).waitFor({ timeout: 600_000 });
   const seconds = (Date.now() - started) / 1000;
+  const peak = await stopWatching();
   await page.goto("/#/contacts");
   const shown = await countShown(page);
-  log(`\n2. First sync into a new phone: ${shown} contacts in ${seconds.toFixed(1)} s (PIN set to last page applied, unthrottled)`);
+  const mib = (n) => `${(n / (1 << 20)).toFixed(1)} MiB`;
+  log(`\n2. First sync into a new phone: ${shown} contacts in ${seconds.toFixed(1)} s and ${requests} requests (PIN set to last page applied, unthrottled)`);
+  log(`   peak JavaScript heap ${mib(peak.heap)}, peak renderer memory ${mib(peak.renderers)}`);
   if (shown < EXPECTED) throw new Error(`expected at least ${EXPECTED} contacts after the first sync, the list shows ${shown}`);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
-  return { page, seconds, contacts: shown };
+  return { page, seconds, contacts: shown, requests, peakHeapBytes: peak.heap, peakRendererBytes: peak.renderers };
 }
 
 // ------------------------------------------------------------ 3. offline open
@@ -460,8 +511,8 @@ try {
 
   const context = await browser.newContext(contextOptions());
   await context.addInitScript(installProbes);
-  const { page, seconds, contacts } = await enrolAndSync(context);
-  results.firstSync = { seconds, contacts };
+  const { page, ...firstSync } = await enrolAndSync(context);
+  results.firstSync = firstSync;
   await context.setOffline(true);
   await page.close();
 

@@ -1,7 +1,10 @@
 //! An up-to-date phone's sync costs what changed, not what exists.
 
+use relais_schema::Contact;
+use relais_server::phone::FIRST_SYNC_BUDGET;
 use relais_server::records::{create_contact, set_field, Author};
 use relais_sync::device::Device;
+use relais_sync::protocol::{SyncResponse, MAX_PULL_BUDGET};
 use relais_sync::service;
 use relais_sync::DeviceAuth;
 use relais_tests::app::{spawn_app, TestApp};
@@ -9,6 +12,11 @@ use relais_tests::world::AT;
 
 /// Fill the agency with `n` contacts through the store's own sync path (fast: no HTTP).
 fn seed(app: &TestApp, n: usize) {
+    seed_with(app, n, |_| {});
+}
+
+/// Like [`seed`], each contact shaped by `fill` before it is written.
+fn seed_with(app: &TestApp, n: usize, fill: impl Fn(&mut Contact)) {
     let mut phone = app.agent_phone(&format!("seeder{n}"));
     let who = DeviceAuth {
         device: phone.device.id(),
@@ -23,7 +31,7 @@ fn seed(app: &TestApp, n: usize) {
     let mut made = 0;
     while made < n {
         for _ in 0..1000.min(n - made) {
-            create_contact(&mut device, author, AT, &format!("Personne{made}"), "Seed", |_| {}).expect("contact");
+            create_contact(&mut device, author, AT, &format!("Personne{made}"), "Seed", &fill).expect("contact");
             made += 1;
         }
         loop {
@@ -116,6 +124,47 @@ fn a_first_sync_is_paged_and_resumes_after_a_dropped_connection() {
     let rounds = phone.sync_until_idle(1000).expect("resume");
     assert_eq!(phone.device.len(), 600);
     assert!(rounds < 600 / 10, "resumed in {rounds} requests");
+}
+
+/// Bytes of document data in an answer's page.
+fn page_bytes(answer: &SyncResponse) -> usize {
+    answer
+        .pull
+        .as_ref()
+        .map_or(0, |page| page.items.iter().map(|item| item.data_len()).sum())
+}
+
+#[test]
+fn a_first_sync_page_holds_at_most_eight_mebibytes_however_much_the_phone_asks_for() {
+    // 200 contacts of about 50 KB each: about 10 MB of documents.
+    let app = spawn_app();
+    seed_with(&app, 200, |contact| contact.city = Some("Villeurbanne ".repeat(4_000)));
+    let mut greedy = app.agent_phone("amina");
+    greedy.first_sync_budget = u64::MAX;
+    let mut default = app.agent_phone("karim");
+
+    let greedy_page = greedy.sync_once().expect("greedy page");
+    let default_page = default.sync_once().expect("default page");
+
+    assert_eq!(FIRST_SYNC_BUDGET, 8 << 20);
+    assert_eq!(MAX_PULL_BUDGET, 8 << 20);
+    for page in [&greedy_page, &default_page] {
+        let bytes = page_bytes(page);
+        assert!(bytes <= 8 << 20, "a page of {bytes} bytes");
+        assert!(
+            bytes > (8 << 20) - 60_000,
+            "the page stops short of the budget: {bytes} bytes"
+        );
+        assert!(
+            page.pull.as_ref().is_some_and(|p| p.more),
+            "10 MB do not fit in one page"
+        );
+    }
+    assert_eq!(greedy.device.len(), default.device.len());
+    // The rest comes in one more request.
+    assert_eq!(default.sync_until_idle(10).expect("rest"), 1);
+    assert_eq!(default.device.len(), 200);
+    assert_eq!(default.traffic.requests, 2);
 }
 
 /// Post `phone`'s next request with `accept` as its `Accept-Encoding`; the

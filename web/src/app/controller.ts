@@ -11,7 +11,7 @@ import type { StorageBackend } from "../store/backend";
 import { Documents } from "../store/documents";
 import type { Account } from "../store/types";
 import { Vault, hasVault, readConfig, writeConfig } from "../store/vault";
-import { SYNC_META_KEY, SyncEngine, SyncError, SyncFailure, pendingCount } from "../sync/engine";
+import { SYNC_META_KEY, SyncEngine, SyncError, SyncFailure, pendingCount, type LinkHint } from "../sync/engine";
 import { HttpTransport } from "../sync/transport";
 import { PERIOD_MS, SAVE_DELAY_MS, SyncScheduler, type RunOutcome } from "../sync/scheduler";
 import { Language, isLanguage } from "../i18n";
@@ -63,6 +63,11 @@ export const INACTIVITY_LOCK_MS = 5 * 60_000;
 const ACCOUNT_KEY = "account";
 const LANGUAGE_KEY = "language";
 const LAST_USER_KEY = "last-user";
+
+/** The link as the browser tells it (`navigator.connection`: Chromium only). */
+function browserLink(): LinkHint | undefined {
+  return (navigator as Navigator & { connection?: LinkHint }).connection;
+}
 
 export class AppController {
   phase: Phase = Phase.Loading;
@@ -210,7 +215,7 @@ export class AppController {
       void registerBackgroundSync();
     });
     this.session = { vault, docs, account, author: { userId: account.userId, agencyId: account.agencyId } };
-    this.engine = new SyncEngine(vault, this.transport, account);
+    this.engine = new SyncEngine(vault, this.transport, account, { link: browserLink });
     const state = await vault.readMeta<SyncState>(SYNC_META_KEY);
     this.unsubscribeVault = vault.subscribe(() => this.setStatus({ pending: pendingCount(vault.entries()) }));
     this.status = { ...this.status, pending: pendingCount(vault.entries()), lastSyncAt: state?.lastSyncAt ?? null, error: null };

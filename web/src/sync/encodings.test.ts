@@ -7,7 +7,7 @@ import { RecordType } from "../model/vocabulary";
 import { MemoryBackend } from "../store/memory";
 import type { Account } from "../store/types";
 import { Vault } from "../store/vault";
-import { FIRST_SYNC_PULL_BUDGET, PULL_BUDGET, SyncEngine } from "./engine";
+import { FIRST_SYNC_PULL_BUDGET, PULL_BUDGET, SyncEngine, firstSyncBudgetFor, type LinkHint } from "./engine";
 import type { Transport } from "./transport";
 import { decodeRequest, encodeResponse, ItemKind, type PullItem } from "./wire";
 
@@ -33,7 +33,7 @@ const AUTHOR = { userId: randomUuid(), agencyId: "7d2c1f4e-0000-4000-8000-000000
 const EPOCH = "e0000000000040008000000000000001";
 
 /** An engine whose server answers each request with the next of `pages` (then empty ones) and records the budgets asked for. */
-async function phoneServedBy(pages: PullItem[][]) {
+async function phoneServedBy(pages: PullItem[][], link?: () => LinkHint | undefined) {
   const account: Account = {
     deviceId: randomUuid(),
     token: "token",
@@ -61,7 +61,7 @@ async function phoneServedBy(pages: PullItem[][]) {
       return Promise.resolve({ status: 200, body: encodeResponse({ epoch: EPOCH, results: [], pull }) });
     },
   };
-  return { vault, engine: new SyncEngine(vault, transport, account), budgets };
+  return { vault, engine: new SyncEngine(vault, transport, account, { link }), budgets };
 }
 
 function contact(givenName: string): { id: string; doc: A.Doc<ContactDoc> } {
@@ -114,5 +114,27 @@ describe("pulled document encodings", () => {
     await engine.syncOnce();
 
     expect(budgets).toEqual([FIRST_SYNC_PULL_BUDGET, FIRST_SYNC_PULL_BUDGET, PULL_BUDGET]);
+  });
+
+  it("asks for ordinary pages during a first sync on a slow link, looking at the link at each sync", async () => {
+    let link: LinkHint | undefined = { effectiveType: "2g" };
+    const { engine, budgets } = await phoneServedBy([[], [], []], () => link);
+
+    await engine.syncOnce();
+    link = { effectiveType: "4g" };
+    await engine.syncOnce();
+    await engine.syncOnce();
+    await engine.syncOnce();
+
+    expect(budgets).toEqual([PULL_BUDGET, FIRST_SYNC_PULL_BUDGET, FIRST_SYNC_PULL_BUDGET, PULL_BUDGET]);
+  });
+
+  it("keeps the largest first-sync page for fast links and browsers that say nothing, and ordinary ones to save data", () => {
+    expect(firstSyncBudgetFor(undefined)).toBe(FIRST_SYNC_PULL_BUDGET);
+    expect(firstSyncBudgetFor({})).toBe(FIRST_SYNC_PULL_BUDGET);
+    expect(firstSyncBudgetFor({ effectiveType: "4g" })).toBe(FIRST_SYNC_PULL_BUDGET);
+    expect(firstSyncBudgetFor({ effectiveType: "4g", saveData: true })).toBe(PULL_BUDGET);
+    for (const slow of ["slow-2g", "2g", "3g"]) expect(firstSyncBudgetFor({ effectiveType: slow })).toBe(PULL_BUDGET);
+    expect(FIRST_SYNC_PULL_BUDGET).toBe(8 << 20);
   });
 });

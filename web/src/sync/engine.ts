@@ -34,10 +34,32 @@ export const PULL_BUDGET = 1 << 20;
 /**
  * Bytes asked for per page during a first sync: the most the server sends.
  * A first sync follows enrolment on the agency's connection and moves the
- * whole agency; larger pages mean fewer round trips, and a page (about 1 MiB
- * on the wire) stays small enough to hold and apply on a cheap phone.
+ * whole agency: 8 MiB of documents is about 2 MB on the wire, 10,000
+ * contacts in one page, and the page is applied one document at a time, so
+ * a cheap phone holds the page's bytes and one document at once
+ * (`docs/benchmarks.md`, (c)).
  */
-export const FIRST_SYNC_PULL_BUDGET = 4 << 20;
+export const FIRST_SYNC_PULL_BUDGET = 8 << 20;
+
+/** What the browser tells of its link (the Network Information API, where there is one). */
+export interface LinkHint {
+  readonly effectiveType?: string;
+  readonly saveData?: boolean;
+}
+
+/** Links on which a 2 MB answer takes more than about 20 seconds. */
+const SLOW_LINKS: ReadonlySet<string> = new Set(["slow-2g", "2g", "3g"]);
+
+/**
+ * The first-sync page for `link`: ordinary pages on a slow link or when the
+ * user asked to save data, so that a connection dropping after 20 seconds
+ * still keeps the pages it completed; the largest page otherwise, and when
+ * the browser says nothing (Firefox, Safari).
+ */
+export function firstSyncBudgetFor(link: LinkHint | undefined): number {
+  if (link?.saveData === true || SLOW_LINKS.has(link?.effectiveType ?? "")) return PULL_BUDGET;
+  return FIRST_SYNC_PULL_BUDGET;
+}
 
 export const SYNC_META_KEY = "sync";
 
@@ -85,15 +107,17 @@ export function pendingCount(entries: Iterable<IndexEntry>): number {
 interface Options {
   /** Per page; alone, it applies to the first sync too. */
   readonly pullBudget?: number;
-  /** Per page during the first sync. */
+  /** Per page during the first sync (otherwise chosen by `link`). */
   readonly firstSyncPullBudget?: number;
+  /** The link as the browser sees it at the time of a sync. */
+  readonly link?: () => LinkHint | undefined;
   readonly pushBudget?: number;
   readonly now?: () => string;
 }
 
 export class SyncEngine {
   private readonly pullBudget: number;
-  private readonly firstSyncPullBudget: number;
+  private readonly firstSyncPullBudget: () => number;
   private readonly pushBudget: number;
   private readonly now: () => string;
 
@@ -104,7 +128,9 @@ export class SyncEngine {
     options: Options = {},
   ) {
     this.pullBudget = options.pullBudget ?? PULL_BUDGET;
-    this.firstSyncPullBudget = options.firstSyncPullBudget ?? options.pullBudget ?? FIRST_SYNC_PULL_BUDGET;
+    const fixed = options.firstSyncPullBudget ?? options.pullBudget;
+    const link = options.link ?? (() => undefined);
+    this.firstSyncPullBudget = fixed === undefined ? () => firstSyncBudgetFor(link()) : () => fixed;
     this.pushBudget = options.pushBudget ?? PUSH_BUDGET;
     this.now = options.now ?? (() => new Date().toISOString());
   }
@@ -151,7 +177,7 @@ export class SyncEngine {
 
   /** The pull budget: larger during a first sync (nothing pulled yet, or documents still coming). */
   private budgetFor(state: SyncState): number {
-    return state.cursor === 0 || state.snapshot !== null ? this.firstSyncPullBudget : this.pullBudget;
+    return state.cursor === 0 || state.snapshot !== null ? this.firstSyncPullBudget() : this.pullBudget;
   }
 
   /** The stored unanswered request, or a new one stored before it is sent. */
