@@ -20,6 +20,7 @@ export const SHAPES = {
     w1: { contacts: 2000, sessions: 50, devices: 30, creates: 40, edits: 20, marks: 15 },
     w2: { contacts: 100000, sessions: 50, devices: 1, edits: 5 },
     w2small: { contacts: 1000, sessions: 50, devices: 1, edits: 5 },
+    w2mid: { contacts: 20000, sessions: 50, devices: 1, edits: 5 },
     w3: { contacts: 2000, sessions: 50, devices: 5, creates: 40, edits: 20, marks: 15 },
   },
   tiny: {
@@ -27,6 +28,7 @@ export const SHAPES = {
     w1: { contacts: 30, sessions: 3, devices: 3, creates: 3, edits: 4, marks: 4 },
     w2: { contacts: 150, sessions: 3, devices: 1, edits: 5 },
     w2small: { contacts: 50, sessions: 3, devices: 1, edits: 5 },
+    w2mid: { contacts: 100, sessions: 3, devices: 1, edits: 5 },
     w3: { contacts: 30, sessions: 3, devices: 2, creates: 3, edits: 3, marks: 3 },
   },
 };
