@@ -183,7 +183,6 @@ async function serverHolds(phone, handles) {
   );
 }
 
-
 /**
  * Load every record the index names that `phone` does not hold yet, at most
  * FINDS_IN_FLIGHT at once. A find that fails leaves its handle in the repo,
@@ -253,9 +252,9 @@ if (opts["seed-out"]) {
     free(doc);
     return seeded;
   };
-  const create = (value) => saved(parseAutomergeUrl(generateAutomergeUrl()).documentId, from(value));
-  const records = workload.base.map((record) => ({ key: record.id, ...create(toAutomerge(record)) }));
-  const indexId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+  const newDocumentId = () => parseAutomergeUrl(generateAutomergeUrl()).documentId;
+  const records = workload.base.map((record) => ({ key: record.id, ...saved(newDocumentId(), from(toAutomerge(record))) }));
+  const indexId = newDocumentId();
   const index = change(from({ type: new ImmutableString("index"), agency_id: new ImmutableString(workload.header.agency), records: {} }), (d) => {
     for (const { key, documentId } of records) d.records[key] = new ImmutableString(stringifyAutomergeUrl({ documentId }));
   });
