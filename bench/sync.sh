@@ -8,6 +8,7 @@
 #   bench/sync.sh --baseline OTHER_BINARY   also run (b) at 10,000 documents
 #       with another build of relais, interleaved with this one (before and
 #       after in the same run, so that the ratio survives a busy machine)
+#   RELAIS_BENCH_ROUNDS=N   rounds of (b) with --ingest-only or --baseline (2)
 #
 # Builds the release binary, starts `relais serve` on 127.0.0.1 with a
 # temporary data folder, and measures with `relais simulate` (phones over
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
         --out) out="${2:?--out needs a folder}"; shift ;;
         --ingest-only) ingest_only=1 ;;
         --baseline) baseline="${2:?--baseline needs a relais binary}"; shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -133,7 +134,7 @@ ingest_line() {
 
 if [ "$ingest_only" = 1 ] || [ -n "$baseline" ]; then
     # Alternate the two builds so that both see the same load on average.
-    rounds=2
+    rounds="${RELAIS_BENCH_ROUNDS:-2}"
     [ "$quick" = 1 ] && rounds=1
     this="$relais"
     for round in $(seq 1 "$rounds"); do
