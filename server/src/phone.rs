@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use relais_schema::{AgencyId, DeviceId, UserId};
 use relais_sync::device::Device;
+use relais_sync::device::DeviceError;
 use relais_sync::protocol::{self, SyncResponse, MAX_PULL_BUDGET};
 
 /// Bytes of document data a phone asks for per page once it is up to date:
@@ -200,7 +201,11 @@ impl Phone {
         let body = protocol::encode_request(&request);
         let answer = self.post_sync(body)?;
         let response = protocol::decode_response(&answer)?;
-        self.device.handle_response(response.clone())?;
+        match self.device.handle_response(response.clone()) {
+            // The next round trip pulls the same page as plain changes.
+            Err(DeviceError::Packed { doc, source }) => tracing::warn!(%doc, "{source}; pulling plain changes"),
+            other => other?,
+        }
         Ok(response)
     }
 

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash, ReadDoc};
 use relais_schema::{DeviceId, DocumentId, RecordType};
 
+use crate::pack::{self, UnpackError};
 use crate::protocol::{BatchId, DocStatus, Epoch, ItemKind, Pull, PushDoc, SyncRequest, SyncResponse};
 
 /// Bytes of changes a device puts in one request at most (more waits for the next).
@@ -35,6 +36,15 @@ pub enum DeviceError {
     /// The server answered something that does not fit the request.
     #[error("unexpected answer: {0}")]
     Protocol(String),
+    /// A packed change could not be rebuilt: the device no longer asks for
+    /// them, and pulls the same page again as plain changes.
+    #[error("document {doc}: {source}")]
+    Packed {
+        /// The document of the item.
+        doc: DocumentId,
+        /// What did not fit.
+        source: UnpackError,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +64,24 @@ struct LocalDoc {
     check: bool,
 }
 
+/// An item's data as it arrived.
+enum Data {
+    Plain(Vec<Vec<u8>>),
+    Packed(Vec<ciborium::Value>),
+}
+
+/// The change of `doc` whose hash starts with `prefix`: usually a head (an
+/// edit made on the document as everybody had it), else any change.
+fn held_change(doc: &Automerge, prefix: &[u8]) -> Option<ChangeHash> {
+    let found = doc.get_heads().into_iter().find(|h| h.0.starts_with(prefix));
+    found.or_else(|| {
+        doc.get_changes(&[])
+            .iter()
+            .map(|c| c.hash())
+            .find(|h| h.0.starts_with(prefix))
+    })
+}
+
 /// A simulated phone.
 #[derive(Debug)]
 pub struct Device {
@@ -65,6 +93,8 @@ pub struct Device {
     epoch: Option<Epoch>,
     in_flight: Option<(SyncRequest, BTreeMap<DocumentId, Vec<ChangeHash>>)>,
     pull_more: bool,
+    /// Ask for packed changes (turned off if an answer's could not be rebuilt).
+    pack: bool,
     /// Documents the server told this device to delete.
     pub erased: BTreeSet<DocumentId>,
     /// Documents the server stored but could not project, with the reason.
@@ -85,6 +115,7 @@ impl Device {
             epoch: None,
             in_flight: None,
             pull_more: true,
+            pack: true,
             erased: BTreeSet::new(),
             quarantined: BTreeMap::new(),
             unreadable: BTreeSet::new(),
@@ -94,6 +125,17 @@ impl Device {
     /// This device's id.
     pub fn id(&self) -> DeviceId {
         self.id
+    }
+
+    /// Whether this device asks for packed changes (it does unless told not
+    /// to, or until one could not be rebuilt).
+    pub fn packing(&self) -> bool {
+        self.pack
+    }
+
+    /// Ask for packed changes, or for changes as they are stored.
+    pub fn set_packing(&mut self, pack: bool) {
+        self.pack = pack;
     }
 
     /// The pull cursor.
@@ -234,6 +276,7 @@ impl Device {
                 cursor: self.cursor,
                 snapshot: self.snapshot,
                 budget: pull_budget,
+                pack: self.pack,
             }),
         };
         self.in_flight = Some((request.clone(), sent_heads));
@@ -290,7 +333,14 @@ impl Device {
         self.epoch = Some(response.epoch);
         if let Some(page) = response.pull {
             for item in page.items {
-                self.apply_item(item.id, item.doc_type, item.kind)?;
+                let applied = self.apply_item(item.id, item.doc_type, item.kind);
+                if let Err(DeviceError::Packed { .. }) = &applied {
+                    // The cursor stays where it was: the next request pulls
+                    // the same page again, as plain changes.
+                    self.pack = false;
+                    self.pull_more = true;
+                }
+                applied?;
             }
             self.cursor = page.cursor;
             self.snapshot = page.snapshot;
@@ -306,12 +356,20 @@ impl Device {
                 self.erased.insert(id);
                 return Ok(());
             }
-            ItemKind::Changes(changes) => changes,
-            ItemKind::Snapshot(bytes) => vec![bytes],
+            ItemKind::Changes(changes) => Data::Plain(changes),
+            ItemKind::Packed(values) => Data::Packed(values),
+            ItemKind::Snapshot(bytes) => Data::Plain(vec![bytes]),
         };
         let (mut doc, was_clean) = match self.docs.get(&id) {
             Some(local) => (Automerge::load(&local.saved)?, !local.dirty),
             None => (Automerge::new(), true),
+        };
+        let data = match data {
+            Data::Plain(chunks) => chunks,
+            Data::Packed(values) => {
+                let known = |prefix: &[u8]| held_change(&doc, prefix);
+                pack::unpack_item(&values, &known).map_err(|source| DeviceError::Packed { doc: id, source })?
+            }
         };
         for chunk in &data {
             doc.load_incremental(chunk)?;

@@ -21,6 +21,7 @@ pub mod export;
 pub mod merge;
 pub mod meta;
 pub mod open;
+pub mod pack;
 pub mod prepare;
 pub mod projection;
 pub mod protocol;

@@ -15,7 +15,7 @@
 //!     batch: protocol::BatchId::random(),
 //!     epoch: None,
 //!     push: vec![],
-//!     pull: Some(Pull { cursor: 0, snapshot: None, budget: 1 << 20 }),
+//!     pull: Some(Pull { cursor: 0, snapshot: None, budget: 1 << 20, pack: true }),
 //! };
 //! let bytes = protocol::encode_request(&request);
 //! let back = protocol::decode_request(&bytes).expect("what we encode decodes");
@@ -23,6 +23,7 @@
 //! ```
 
 use automerge::{Change, ChangeHash};
+use ciborium::Value;
 use relais_schema::{DeviceId, DocumentId, RecordType};
 use serde_bytes::ByteBuf;
 
@@ -30,6 +31,9 @@ use crate::wire::{WireDocResult, WireItem, WirePage, WirePull, WirePushDoc, Wire
 
 /// The protocol version this code speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The version of packed changes this code reads and writes (`pull.pack`).
+pub const PACK_VERSION: u64 = 1;
 
 /// The largest pull budget the server honours, in bytes.
 pub const MAX_PULL_BUDGET: u64 = 8 << 20;
@@ -152,6 +156,8 @@ pub struct Pull {
     pub snapshot: Option<u64>,
     /// Bytes of document data wanted at most.
     pub budget: u64,
+    /// The device reads packed changes ([`crate::pack`]).
+    pub pack: bool,
 }
 
 /// A parsed sync request.
@@ -209,10 +215,14 @@ pub struct DocResult {
 }
 
 /// What one pull item carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ItemKind {
     /// Automerge changes, in an order the device can apply.
     Changes(Vec<Vec<u8>>),
+    /// Automerge changes of which some travelled packed ([`crate::pack`]):
+    /// rebuilt against the device's copy of the document, which holds the
+    /// changes they depend on outside the item.
+    Packed(Vec<Value>),
     /// A saved document, to merge into the local copy (or load when new).
     Snapshot(Vec<u8>),
     /// The document was erased: delete the local copy.
@@ -220,7 +230,7 @@ pub enum ItemKind {
 }
 
 /// One document in a pull page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PullItem {
     /// The document.
     pub id: DocumentId,
@@ -235,6 +245,14 @@ impl PullItem {
     pub fn data_len(&self) -> usize {
         match &self.kind {
             ItemKind::Changes(changes) => changes.iter().map(Vec::len).sum(),
+            ItemKind::Packed(values) => values
+                .iter()
+                .map(|v| match v {
+                    Value::Bytes(b) => b.len(),
+                    // Not counted by the server's budget (it counts the plain bytes).
+                    _ => 0,
+                })
+                .sum(),
             ItemKind::Snapshot(bytes) => bytes.len(),
             ItemKind::Erased => 0,
         }
@@ -242,7 +260,7 @@ impl PullItem {
 }
 
 /// One page of the pull feed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PullPage {
     /// Documents to apply.
     pub items: Vec<PullItem>,
@@ -254,10 +272,12 @@ pub struct PullPage {
     pub more: bool,
     /// The epoch changed: the device must re-check every document and pull from here.
     pub reset: bool,
+    /// Changes may travel packed ([`crate::pack`]): the device asked for it.
+    pub packed: bool,
 }
 
 /// A parsed answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncResponse {
     /// The server's epoch.
     pub epoch: Epoch,
@@ -309,6 +329,8 @@ pub fn decode_request(body: &[u8]) -> Result<SyncRequest, ProtocolError> {
         cursor: p.cursor,
         snapshot: p.snapshot,
         budget: p.budget,
+        // Another packing version (from a newer device) gets plain changes.
+        pack: p.pack == Some(PACK_VERSION),
     });
     Ok(SyncRequest {
         device,
@@ -372,6 +394,7 @@ pub fn encode_request(request: &SyncRequest) -> Vec<u8> {
             cursor: p.cursor,
             snapshot: p.snapshot,
             budget: p.budget,
+            pack: p.pack.then_some(PACK_VERSION),
         }),
     };
     to_cbor(&wire)
@@ -402,10 +425,12 @@ fn to_wire_response(response: &SyncResponse) -> WireResponse {
                 .iter()
                 .map(|item| {
                     let (kind, data) = match &item.kind {
+                        ItemKind::Changes(changes) if page.packed => ("changes", crate::pack::pack_item(changes)),
                         ItemKind::Changes(changes) => {
-                            ("changes", changes.iter().map(|c| ByteBuf::from(c.clone())).collect())
+                            ("changes", changes.iter().map(|c| Value::Bytes(c.clone())).collect())
                         }
-                        ItemKind::Snapshot(bytes) => ("snapshot", vec![ByteBuf::from(bytes.clone())]),
+                        ItemKind::Packed(values) => ("changes", values.clone()),
+                        ItemKind::Snapshot(bytes) => ("snapshot", vec![Value::Bytes(bytes.clone())]),
                         ItemKind::Erased => ("erased", vec![]),
                     };
                     WireItem {
@@ -490,13 +515,26 @@ pub fn decode_response(body: &[u8]) -> Result<SyncResponse, ProtocolError> {
             for (i, item) in page.items.into_iter().enumerate() {
                 let id = DocumentId::from_bytes(fixed::<16>(|| format!("pull.items[{i}].id"), &item.id)?);
                 let kind = match item.kind.as_str() {
-                    "changes" => ItemKind::Changes(item.data.into_iter().map(ByteBuf::into_vec).collect()),
+                    "changes" if item.data.iter().any(|v| matches!(v, Value::Array(_))) => ItemKind::Packed(item.data),
+                    "changes" => ItemKind::Changes(
+                        item.data
+                            .into_iter()
+                            .enumerate()
+                            .map(|(j, v)| match v {
+                                Value::Bytes(bytes) => Ok(bytes),
+                                _ => Err(ProtocolError::InvalidField {
+                                    field: format!("pull.items[{i}].data[{j}]"),
+                                    problem: "neither a change nor a packed change".into(),
+                                }),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
                     "snapshot" => match item.data.into_iter().next() {
-                        Some(bytes) => ItemKind::Snapshot(bytes.into_vec()),
-                        None => {
+                        Some(Value::Bytes(bytes)) => ItemKind::Snapshot(bytes),
+                        _ => {
                             return Err(ProtocolError::InvalidField {
                                 field: format!("pull.items[{i}].data"),
-                                problem: "a snapshot item carries no data".into(),
+                                problem: "a snapshot item carries no saved document".into(),
                             })
                         }
                     },
@@ -518,6 +556,7 @@ pub fn decode_response(body: &[u8]) -> Result<SyncResponse, ProtocolError> {
                 snapshot: page.snapshot,
                 more: page.more,
                 reset: page.reset,
+                packed: false,
             })
         }
     };
@@ -585,34 +624,52 @@ mod tests {
     }
 
     #[test]
-    fn a_response_round_trips() {
-        let response = SyncResponse {
-            epoch: Epoch::random(),
-            results: vec![DocResult {
-                id: DocumentId::random(),
-                status: DocStatus::Quarantined("x: bad".into()),
-                heads: vec![ChangeHash([7; 32])],
-            }],
-            pull: Some(PullPage {
-                items: vec![
-                    PullItem {
-                        id: DocumentId::random(),
-                        doc_type: Some(RecordType::Session),
-                        kind: ItemKind::Changes(vec![vec![1, 2, 3]]),
-                    },
-                    PullItem {
-                        id: DocumentId::random(),
-                        doc_type: None,
-                        kind: ItemKind::Erased,
-                    },
-                ],
-                cursor: 42,
-                snapshot: Some(7),
-                more: true,
-                reset: false,
-            }),
-        };
-        let back = decode_response(&encode_response(&response)).expect("round trip");
-        assert_eq!(back, response);
+    fn a_response_round_trips_with_its_changes_plain_or_packed() {
+        let mut doc = automerge::AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "city", "Lyon").expect("put");
+        let change = doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
+        for packed in [false, true] {
+            let response = SyncResponse {
+                epoch: Epoch::random(),
+                results: vec![DocResult {
+                    id: DocumentId::random(),
+                    status: DocStatus::Quarantined("x: bad".into()),
+                    heads: vec![ChangeHash([7; 32])],
+                }],
+                pull: Some(PullPage {
+                    items: vec![
+                        PullItem {
+                            id: DocumentId::random(),
+                            doc_type: Some(RecordType::Session),
+                            // Not a change: travels as its bytes even in a packed page.
+                            kind: ItemKind::Changes(vec![change.clone(), vec![1, 2, 3]]),
+                        },
+                        PullItem {
+                            id: DocumentId::random(),
+                            doc_type: None,
+                            kind: ItemKind::Erased,
+                        },
+                    ],
+                    cursor: 42,
+                    snapshot: Some(7),
+                    more: true,
+                    reset: false,
+                    packed,
+                }),
+            };
+            let mut back = decode_response(&encode_response(&response)).expect("round trip");
+            if let Some(page) = back.pull.as_mut() {
+                let kind = &mut page.items[0].kind;
+                assert_eq!(matches!(kind, ItemKind::Packed(_)), packed);
+                if let ItemKind::Packed(values) = kind {
+                    *kind = ItemKind::Changes(crate::pack::unpack_item(values, &|_| None).expect("rebuilt"));
+                }
+            }
+            let mut expected = response;
+            if let Some(page) = expected.pull.as_mut() {
+                page.packed = false; // how the page travelled is not part of it
+            }
+            assert_eq!(back, expected);
+        }
     }
 }

@@ -33,6 +33,7 @@ pub fn pull_page(conn: &Connection, who: &DeviceAuth, pull: Pull) -> Result<Pull
     let budget = pull.budget.clamp(MIN_PULL_BUDGET, MAX_PULL_BUDGET) as usize;
     let mut page = PullPage {
         cursor: pull.cursor,
+        packed: pull.pack,
         ..PullPage::default()
     };
     let mut used = 0usize;

@@ -53,6 +53,9 @@ pub struct WirePull {
     pub snapshot: Option<u64>,
     /// How many bytes of document data the device wants at most in this answer.
     pub budget: u64,
+    /// The packed form of changes the device reads (`1`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<u64>,
 }
 
 /// The answer to a sync request.
@@ -113,7 +116,9 @@ pub struct WireItem {
     /// The record type, when the server knows it (absent for `erased`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub doc_type: Option<String>,
-    /// Changes (for `changes`), one saved document (for `snapshot`), nothing for `erased`.
+    /// Changes (for `changes`: byte strings, or packed changes when the
+    /// device asked for them), one saved document (for `snapshot`), nothing
+    /// for `erased`.
     #[serde(default)]
-    pub data: Vec<ByteBuf>,
+    pub data: Vec<ciborium::Value>,
 }

@@ -119,6 +119,7 @@ fn request(device: &str, batch: u8, push: Vec<PushDoc>, cursor: u64, epoch: Opti
             cursor,
             snapshot: None,
             budget: BUDGET,
+            pack: false,
         }),
     }
 }

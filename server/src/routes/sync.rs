@@ -85,10 +85,17 @@ async fn run(req: &HttpRequest, state: &web::Data<AppState>, payload: web::Paylo
     let request = protocol::decode_request(&body)?;
     let pushed = request.push.len();
     let store = state.store.clone();
-    let response = web::block(move || service::sync(&store, who, request, clock::now())).await??;
-    let bytes = protocol::encode_response(&response);
+    // Encoding packs changes when the device asked for it (Automerge work):
+    // it runs off the HTTP workers too.
+    let (bytes, pulled) = web::block(move || {
+        service::sync(&store, who, request, clock::now()).map(|response| {
+            let pulled = response.pull.as_ref().map_or(0, |p| p.items.len());
+            (protocol::encode_response(&response), pulled)
+        })
+    })
+    .await??;
     state.metrics.bytes_out.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-    tracing::debug!(device = %who.device, pushed, pulled = response.pull.as_ref().map_or(0, |p| p.items.len()), "sync");
+    tracing::debug!(device = %who.device, pushed, pulled, "sync");
     let mut answer = HttpResponse::Ok();
     answer.content_type(CONTENT_TYPE);
     if bytes.len() < COMPRESS_FROM {

@@ -6,6 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
+use relais_sync::device::DeviceError;
 use relais_sync::protocol::{self, DocStatus};
 
 use super::SimulateArgs;
@@ -124,7 +125,11 @@ pub fn sync_until_idle(phone: &mut Phone) -> anyhow::Result<SyncOutcome> {
                 DocStatus::Erased => outcome.refused.push(format!("{} erased", result.id)),
             }
         }
-        phone.device.handle_response(response)?;
+        match phone.device.handle_response(response) {
+            // The same page again, as plain changes (the device stopped packing).
+            Err(DeviceError::Packed { doc, source }) => tracing::warn!(%doc, "{source}; pulling plain changes"),
+            other => other?,
+        }
         if phone.device.is_idle() {
             return Ok(outcome);
         }

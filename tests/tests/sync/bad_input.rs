@@ -177,6 +177,7 @@ fn a_push_to_a_document_of_another_agency_is_forbidden_and_stores_nothing() {
             cursor: 0,
             snapshot: None,
             budget: 1 << 20,
+            pack: false,
         }),
     };
 

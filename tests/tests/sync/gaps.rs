@@ -29,6 +29,7 @@ fn a_change_whose_dependencies_are_missing_gets_need_and_converges_after_a_resen
             cursor: 0,
             snapshot: None,
             budget: 1 << 20,
+            pack: false,
         }),
     };
 

@@ -9,6 +9,7 @@ mod encodings;
 mod epoch;
 mod erasure;
 mod gaps;
+mod packing;
 mod property;
 mod quarantine;
 mod retries;
