@@ -38,6 +38,8 @@ const TEXT_RUN: u64 = 16;
 const TAG_UINT: u64 = 1;
 const TAG_COUNTER: u64 = 2;
 const TAG_TIMESTAMP: u64 = 3;
+/// Floats are tagged too: a JavaScript CBOR reader cannot tell 2.0 from 2.
+const TAG_F64: u64 = 4;
 
 /// Bytes of a dependency hash sent when the change it names is not in the
 /// item: the device holds that change (a page never carries a change whose
@@ -241,7 +243,7 @@ fn scalar_value(value: &ScalarValue) -> Option<Value> {
         ScalarValue::Str(s) => Value::Text(s.to_string()),
         ScalarValue::Int(n) => Value::Integer((*n).into()),
         ScalarValue::Uint(n) => tagged(TAG_UINT, Value::Integer((*n).into())),
-        ScalarValue::F64(f) => Value::Float(*f),
+        ScalarValue::F64(f) => tagged(TAG_F64, Value::Float(*f)),
         ScalarValue::Boolean(b) => Value::Bool(*b),
         ScalarValue::Null => Value::Null,
         ScalarValue::Bytes(b) => Value::Bytes(b.clone()),
@@ -435,7 +437,6 @@ fn scalar(value: &Value) -> Result<ScalarValue, UnpackError> {
     Ok(match value {
         Value::Text(s) => ScalarValue::Str(s.as_str().into()),
         Value::Integer(_) => ScalarValue::Int(as_i64(value, "an integer value")?),
-        Value::Float(f) => ScalarValue::F64(*f),
         Value::Bool(b) => ScalarValue::Boolean(*b),
         Value::Null => ScalarValue::Null,
         Value::Bytes(b) => ScalarValue::Bytes(b.clone()),
@@ -444,6 +445,10 @@ fn scalar(value: &Value) -> Result<ScalarValue, UnpackError> {
                 TAG_UINT => ScalarValue::Uint(as_u64(n, "an unsigned value")?),
                 TAG_COUNTER => ScalarValue::counter(as_i64(n, "a counter")?),
                 TAG_TIMESTAMP => ScalarValue::Timestamp(as_i64(n, "a timestamp")?),
+                TAG_F64 => match n {
+                    Value::Float(f) => ScalarValue::F64(*f),
+                    _ => return Err(bad("a float that is not a float")),
+                },
                 other => return Err(bad(format!("unknown value tag {other}"))),
             },
             _ => return Err(bad("a tagged value is not [tag, value]")),

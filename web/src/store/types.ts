@@ -94,6 +94,8 @@ export interface SyncState {
   readonly pullMore: boolean;
   readonly inFlight: InFlight | null;
   readonly lastSyncAt: string | null;
+  /** A packed change could not be rebuilt once: ask for plain changes from then on. */
+  readonly plainChanges?: boolean;
 }
 
 export const INITIAL_SYNC_STATE: SyncState = {

@@ -21,7 +21,8 @@ import { sameHeads } from "../store/documents";
 import { INITIAL_SYNC_STATE, type Account, type IndexEntry, type SyncState } from "../store/types";
 import type { Vault, VaultTx } from "../store/vault";
 import { NetworkError, type Transport } from "./transport";
-import { DocStatus, ItemKind, decodeResponse, encodeRequest, type PullItem, type PushDoc, type SyncResponse } from "./wire";
+import { PackedChangeError, hasPacked, unpackItem } from "./packed";
+import { DocStatus, ItemKind, decodeRequest, decodeResponse, encodeRequest, type PullItem, type PushDoc, type SyncResponse } from "./wire";
 
 /** Bytes of changes put in one request at most (more waits for the next round). */
 export const PUSH_BUDGET = 2 << 20;
@@ -172,7 +173,31 @@ export class SyncEngine {
     } catch (e) {
       throw new SyncError(SyncFailure.BadAnswer, e instanceof Error ? e.message : String(e));
     }
-    return this.apply(response);
+    try {
+      return await this.apply(response);
+    } catch (e) {
+      if (e instanceof PackedChangeError) return this.stopPacking();
+      throw e;
+    }
+  }
+
+  /**
+   * A packed change could not be rebuilt, and nothing of the answer was
+   * applied: the request in flight is kept (same batch, so its push is not
+   * applied twice) but asks for plain changes, now and from then on.
+   */
+  private async stopPacking(): Promise<RoundReport> {
+    await this.vault.mutate(async (tx) => {
+      const state = await this.state();
+      let inFlight = state.inFlight;
+      if (inFlight) {
+        const request = decodeRequest(fromBase64(inFlight.request));
+        const pull = request.pull ? { ...request.pull, pack: false } : null;
+        inFlight = { ...inFlight, request: toBase64(encodeRequest({ ...request, pull })) };
+      }
+      tx.putMeta(SYNC_META_KEY, { ...state, inFlight, plainChanges: true });
+    });
+    return { pushed: 0, pulled: 0, erased: 0, more: true };
   }
 
   /** The pull budget: larger during a first sync (nothing pulled yet, or documents still coming). */
@@ -206,7 +231,7 @@ export class SyncEngine {
         batch: bytesToHex(randomBytes(16)),
         epoch: state.epoch,
         push,
-        pull: { cursor: state.cursor, snapshot: state.snapshot, budget: this.budgetFor(state) },
+        pull: { cursor: state.cursor, snapshot: state.snapshot, budget: this.budgetFor(state), pack: state.plainChanges !== true },
       });
       const next: SyncState = { ...state, inFlight: { request: toBase64(request), sentHeads } };
       tx.putMeta(SYNC_META_KEY, next);
@@ -303,14 +328,23 @@ export class SyncEngine {
    * Merges one pulled document into the local copy; false when it cannot be read.
    * `loadIncremental` takes every encoding the server may send: changes
    * deflated or not (chunk type 2 or 1), documents with or without deflated
-   * columns.
+   * columns. Packed changes are rebuilt first, against the local copy; one
+   * that cannot be throws {@link PackedChangeError}, which applies nothing of
+   * the answer.
    */
   private async applyItem(tx: VaultTx, item: PullItem): Promise<boolean> {
     const entry = tx.entry(item.id);
     const saved = await tx.docBytes(item.id);
     let doc = saved ? A.load<unknown>(saved) : A.init<unknown>();
+    let chunks: Uint8Array[];
     try {
-      for (const chunk of item.data) doc = A.loadIncremental(doc, chunk);
+      chunks = hasPacked(item.data) ? unpackItem(item.data, (prefix) => heldChange(doc, prefix)) : (item.data as Uint8Array[]);
+    } catch (e) {
+      A.free(doc);
+      throw e instanceof PackedChangeError ? e : new PackedChangeError(e instanceof Error ? e.message : String(e));
+    }
+    try {
+      for (const chunk of chunks) doc = A.loadIncremental(doc, chunk);
     } catch {
       A.free(doc);
       return false;
@@ -334,4 +368,15 @@ export class SyncEngine {
     A.free(doc);
     return true;
   }
+}
+
+/** The hash (hex) of the change of `doc` starting with `prefix`: a head, usually. */
+function heldChange(doc: A.Doc<unknown>, prefix: string): string | undefined {
+  const head = A.getHeads(doc).find((h) => h.startsWith(prefix));
+  if (head) return head;
+  for (const change of A.getAllChanges(doc)) {
+    const hash = A.decodeChange(change).hash;
+    if (hash?.startsWith(prefix)) return hash;
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@
 import { encodeCbor, decodeCbor, type CborValue } from "./cbor";
 import { bytesToHex, bytesToUuid, hexToBytes, uuidToBytes } from "../bytes";
 import { RecordType as RecordTypes, isOneOf, type RecordType } from "../model/vocabulary";
+import type { PullData } from "./packed";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -20,6 +21,8 @@ export interface PullPosition {
   readonly cursor: number;
   readonly snapshot: number | null;
   readonly budget: number;
+  /** Read packed changes (docs/protocol.md, "Packed changes"). */
+  readonly pack?: boolean;
 }
 
 export interface SyncRequest {
@@ -57,7 +60,8 @@ export interface PullItem {
   readonly kind: ItemKind;
   /** The record type, when the server sends it (absent for `erased`). */
   readonly type?: RecordType;
-  readonly data: readonly Uint8Array[];
+  /** Changes or a document as bytes; in a `changes` item, possibly packed changes. */
+  readonly data: readonly PullData[];
 }
 
 export interface PullPage {
@@ -98,6 +102,7 @@ export function encodeRequest(request: SyncRequest): Uint8Array {
     const pull: { [key: string]: CborValue } = { cursor: request.pull.cursor };
     if (request.pull.snapshot !== null) pull["snapshot"] = request.pull.snapshot;
     pull["budget"] = request.pull.budget;
+    if (request.pull.pack === true) pull["pack"] = 1;
     message["pull"] = pull;
   }
   return encodeCbor(message);
@@ -163,7 +168,9 @@ export function decodeResponse(body: Uint8Array): SyncResponse {
         const item = map(raw, `pull.items[${i}]`);
         const kind = text(item["kind"], `pull.items[${i}].kind`);
         if (!KINDS.includes(kind)) throw new WireError(`pull.items[${i}].kind: unknown kind ${kind}`);
-        const data = list(item["data"], `pull.items[${i}].data`).map((d, j) => bytes(d, `pull.items[${i}].data[${j}]`));
+        const data = list(item["data"], `pull.items[${i}].data`).map((d, j): PullData =>
+          kind === ItemKind.Changes && Array.isArray(d) ? d : bytes(d, `pull.items[${i}].data[${j}]`),
+        );
         if (kind === ItemKind.Snapshot && data.length === 0) throw new WireError(`pull.items[${i}].data: a snapshot item carries no data`);
         const type = item["type"];
         const parsed: PullItem = { id: bytesToUuid(bytes(item["id"], `pull.items[${i}].id`, 16)), kind: kind as ItemKind, data };
@@ -201,7 +208,12 @@ export function decodeRequest(body: Uint8Array): SyncRequest {
         ? null
         : (() => {
             const p = map(pullRaw, "pull");
-            return { cursor: uint(p["cursor"], "pull.cursor"), snapshot: optionalUint(p["snapshot"], "pull.snapshot"), budget: uint(p["budget"], "pull.budget") };
+            return {
+              cursor: uint(p["cursor"], "pull.cursor"),
+              snapshot: optionalUint(p["snapshot"], "pull.snapshot"),
+              budget: uint(p["budget"], "pull.budget"),
+              ...(p["pack"] === 1 ? { pack: true } : {}),
+            };
           })(),
   };
 }

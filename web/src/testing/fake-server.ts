@@ -8,6 +8,7 @@
 import { A } from "../automerge";
 import { bytesToHex, randomBytes } from "../bytes";
 import { NetworkError, type Transport, type TransportAnswer } from "../sync/transport";
+import type { PullData } from "../sync/packed";
 import {
   DocStatus,
   ItemKind,
@@ -47,6 +48,10 @@ export class FakeServer {
   failBefore = 0;
   /** Commit the next N requests, then lose their answers. */
   loseAnswers = 0;
+  /** Whether each request asked for packed changes, in order. */
+  readonly packAsked: boolean[] = [];
+  /** Rewrites a page's `changes` items for a device that asked for packed changes. */
+  packItem: ((data: readonly PullData[]) => PullData[]) | null = null;
 
   enrol(device: string): string {
     const token = `token-${device}`;
@@ -120,11 +125,13 @@ export class FakeServer {
       results = request.push.map((doc) => this.applyDocument(doc.id, doc.type, doc.heads, [...doc.changes], auth.device));
       this.answers.set(key, results);
     }
-    const response: SyncResponse = {
-      epoch: this.epoch,
-      results,
-      pull: request.pull ? this.page(auth.device, request.pull.cursor, request.pull.snapshot, request.pull.budget, request.epoch) : null,
-    };
+    this.packAsked.push(request.pull?.pack === true);
+    let pull = request.pull ? this.page(auth.device, request.pull.cursor, request.pull.snapshot, request.pull.budget, request.epoch) : null;
+    const pack = this.packItem;
+    if (pull && pack && request.pull?.pack === true) {
+      pull = { ...pull, items: pull.items.map((item) => (item.kind === ItemKind.Changes ? { ...item, data: pack(item.data) } : item)) };
+    }
+    const response: SyncResponse = { epoch: this.epoch, results, pull };
     return { status: 200, body: encodeResponse(response) };
   }
 
