@@ -15,7 +15,9 @@
 //! The server only sends a change packed when unpacking it gives back the
 //! stored bytes exactly ([`pack`] checks); anything else travels as it is.
 
+use std::collections::HashMap;
 use std::num::NonZeroU64;
+use std::sync::{Mutex, OnceLock};
 
 use automerge::legacy::{ElementId, Key, ObjectId, Op, OpId, OpType, SortedVec};
 use automerge::{ActorId, Change, ChangeHash, ExpandedChange, ObjType, ScalarValue};
@@ -47,18 +49,114 @@ const TAG_F64: u64 = 4;
 pub const DEP_PREFIX: usize = 8;
 
 /// The `data` of a `changes` item: each change packed when it round-trips,
-/// else as its bytes.
+/// else as its bytes. A change's packed form is computed once and kept
+/// ([`CACHE_BYTES`]): the phones of an agency pull the same changes.
 pub fn pack_item(changes: &[Vec<u8>]) -> Vec<Value> {
     let mut earlier: Vec<ChangeHash> = Vec::with_capacity(changes.len());
     let mut data = Vec::with_capacity(changes.len());
     for raw in changes {
-        let parsed = Change::from_bytes(raw.clone()).ok();
-        let packed = parsed.as_ref().and_then(|change| pack(change, raw, &earlier));
-        data.push(packed.unwrap_or_else(|| Value::Bytes(raw.clone())));
-        // A change that does not parse cannot be named by a later one.
-        earlier.push(parsed.map_or(ChangeHash([0; 32]), |c| c.hash()));
+        let hash = change_hash(raw);
+        let packed = hash.and_then(|hash| cached_pack(hash, raw));
+        data.push(match packed {
+            Some(mut packed) => {
+                name_dependencies(&mut packed, &earlier);
+                packed
+            }
+            None => Value::Bytes(raw.clone()),
+        });
+        // A change whose hash is unknown cannot be named by a later one.
+        earlier.push(hash.unwrap_or(ChangeHash([0; 32])));
     }
     data
+}
+
+/// The magic bytes that open every Automerge chunk.
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+/// Chunk type of an uncompressed change.
+const CHANGE_CHUNK: u8 = 1;
+
+/// The hash of an uncompressed change, without parsing it: SHA-256 of the
+/// chunk after its magic bytes and checksum, whose first 4 bytes the
+/// checksum repeats. `None` for anything else (a deflated change, garbage).
+fn change_hash(raw: &[u8]) -> Option<ChangeHash> {
+    use sha2::{Digest, Sha256};
+    if raw.get(..4)? != MAGIC || *raw.get(8)? != CHANGE_CHUNK {
+        return None;
+    }
+    let hash: [u8; 32] = Sha256::digest(&raw[8..]).into();
+    (hash[..4] == raw[4..8]).then_some(ChangeHash(hash))
+}
+
+/// Bytes of packed changes kept in memory at most (the cache is emptied
+/// when it would hold more).
+pub const CACHE_BYTES: usize = 32 << 20;
+
+/// Packed changes (CBOR, dependencies in full) by change hash; `None` for
+/// a change that travels as it is.
+#[derive(Default)]
+struct Cache {
+    packed: HashMap<ChangeHash, Option<Vec<u8>>>,
+    bytes: usize,
+}
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    CACHE.get_or_init(Mutex::default)
+}
+
+/// The packed form of the change `raw` (whose hash is `hash`), dependencies
+/// in full, from the cache or packed now.
+fn cached_pack(hash: ChangeHash, raw: &[u8]) -> Option<Value> {
+    // A poisoned lock only means another answer panicked: the map is whole.
+    let found = cache()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .packed
+        .get(&hash)
+        .cloned();
+    let encoded = match found {
+        Some(encoded) => encoded,
+        None => {
+            let encoded = Change::from_bytes(raw.to_vec())
+                .ok()
+                .and_then(|change| pack(&change, raw))
+                .map(|packed| {
+                    let mut out = Vec::with_capacity(raw.len());
+                    // Writing a Value into memory cannot fail.
+                    ciborium::into_writer(&packed, &mut out)
+                        .map(|()| out)
+                        .unwrap_or_default()
+                });
+            let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+            let size = 64 + encoded.as_ref().map_or(0, Vec::len);
+            if cache.bytes + size > CACHE_BYTES {
+                cache.packed.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += size;
+            cache.packed.insert(hash, encoded.clone());
+            encoded
+        }
+    };
+    ciborium::from_reader(encoded?.as_slice()).ok()
+}
+
+/// Rewrite the full dependency hashes of a packed change for its place in
+/// an item: the place of an earlier change of the item, or else the first
+/// [`DEP_PREFIX`] bytes (the device holds that change).
+fn name_dependencies(packed: &mut Value, earlier: &[ChangeHash]) {
+    let Value::Array(fields) = packed else { return };
+    let Some(Value::Array(deps)) = fields.get_mut(6) else {
+        return;
+    };
+    for dep in deps {
+        if let Value::Bytes(hash) = dep {
+            *dep = match earlier.iter().position(|h| h.0.as_slice() == hash.as_slice()) {
+                Some(i) => Value::Integer((i as u64).into()),
+                None => Value::Bytes(hash[..DEP_PREFIX.min(hash.len())].to_vec()),
+            };
+        }
+    }
 }
 
 /// The changes of a `changes` item, each rebuilt from its packed form or
@@ -84,20 +182,17 @@ pub fn unpack_item(data: &[Value], known: &dyn Fn(&[u8]) -> Option<ChangeHash>) 
     Ok(changes)
 }
 
-/// Pack `change` (whose bytes are `raw`), the item carrying `earlier` before
-/// it. `None` when it must travel as it is: it holds something this form
-/// does not carry (marks, values of unknown types), or would not be rebuilt
-/// byte for byte.
-pub fn pack(change: &Change, raw: &[u8], earlier: &[ChangeHash]) -> Option<Value> {
-    let deps = change.deps();
-    let packed = pack_expanded(&change.decode(), raw.get(4..8)?, earlier)?;
-    // Rebuilt as the device will, knowing the changes outside the item.
-    let known = |prefix: &[u8]| deps.iter().find(|d| d.0.starts_with(prefix)).copied();
-    let rebuilt = unpack(&packed, earlier, &known).ok()?;
+/// Pack `change` (whose bytes are `raw`), its dependencies in full. `None`
+/// when it must travel as it is: it holds something this form does not
+/// carry (marks, values of unknown types), or would not be rebuilt byte for
+/// byte.
+pub fn pack(change: &Change, raw: &[u8]) -> Option<Value> {
+    let packed = pack_expanded(&change.decode(), raw.get(4..8)?)?;
+    let rebuilt = unpack(&packed, &[], &|_| None).ok()?;
     (rebuilt == raw).then_some(packed)
 }
 
-fn pack_expanded(change: &ExpandedChange, checksum: &[u8], earlier: &[ChangeHash]) -> Option<Value> {
+fn pack_expanded(change: &ExpandedChange, checksum: &[u8]) -> Option<Value> {
     let start = change.start_op.get();
     let mut others: Vec<ActorId> = Vec::new();
     let mut opid = |id: &OpId| -> Value {
@@ -149,14 +244,7 @@ fn pack_expanded(change: &ExpandedChange, checksum: &[u8], earlier: &[ChangeHash
         ops.push(Value::Array(row));
         k += 1;
     }
-    let deps = change
-        .deps
-        .iter()
-        .map(|dep| match earlier.iter().position(|h| h == dep) {
-            Some(i) => Value::Integer((i as u64).into()),
-            None => Value::Bytes(dep.0[..DEP_PREFIX].to_vec()),
-        })
-        .collect();
+    let deps = change.deps.iter().map(|dep| Value::Bytes(dep.0.to_vec())).collect();
     let mut packed = vec![
         Value::Bytes(checksum.to_vec()),
         Value::Bytes(change.actor_id.to_bytes().to_vec()),
@@ -612,6 +700,38 @@ mod tests {
         let data = pack_item(&changes);
         assert_eq!(data, vec![Value::Bytes(changes[0].clone())]);
         assert_eq!(unpack_item(&data, &none)?, changes);
+        Ok(())
+    }
+
+    #[test]
+    fn a_changes_hash_is_read_from_its_bytes_and_a_deflated_change_travels_as_it_is() -> TestResult {
+        for raw in history()? {
+            assert_eq!(change_hash(&raw), Some(Change::from_bytes(raw.clone())?.hash()));
+        }
+        let mut doc = AutoCommit::new().with_actor(actor(4));
+        let notes = doc.put_object(ROOT, "notes", ObjType::Text)?;
+        doc.splice_text(&notes, 0, 0, &"Rencontrée au marché. ".repeat(20))?;
+        doc.commit();
+        let deflated = doc.get_last_local_change().ok_or("a change")?.bytes().into_owned();
+        assert_eq!(deflated[8], 2, "a deflated change");
+        assert_eq!(change_hash(&deflated), None);
+        assert_eq!(
+            pack_item(std::slice::from_ref(&deflated)),
+            vec![Value::Bytes(deflated.clone())]
+        );
+        assert_eq!(change_hash(b"garbage, not a change"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_change_packed_again_from_the_cache_is_the_same() -> TestResult {
+        let changes = history()?;
+        let first = pack_item(&changes);
+        let again = pack_item(&changes);
+        assert_eq!(first, again);
+        let hash = Change::from_bytes(changes[0].clone())?.hash();
+        let cached = cache().lock().map_err(|e| e.to_string())?.packed.contains_key(&hash);
+        assert!(cached, "the packed form is kept");
         Ok(())
     }
 
