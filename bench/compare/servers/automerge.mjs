@@ -24,6 +24,16 @@ import { importSeeded, readSeed } from "../seed.mjs";
  * announces every document again, without end. A minute lets it through.
  */
 const KEEP_ALIVE_MS = 60_000;
+/**
+ * automerge-repo leaves some of its own waits unhandled (`DocHandle.whenReady`
+ * rejects after 60 s): on 2026-11-30, with the machine loaded, one rejected
+ * during W1's setup and Node ended the server. A sync server keeps serving
+ * its other clients; the rejection is logged (in the run's log) instead.
+ */
+process.on("unhandledRejection", (error) => {
+  console.error(`automerge-repo server: unhandled rejection: ${error instanceof Error ? error.message : String(error)}`);
+});
+
 const [port, dir, seedFile] = [Number(process.argv[2] ?? 0), process.argv[3] ?? "automerge-data", process.argv[4]];
 const repo = new Repo({
   network: [],
