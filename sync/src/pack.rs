@@ -170,9 +170,12 @@ pub fn unpack_item(data: &[Value], known: &dyn Fn(&[u8]) -> Option<ChangeHash>) 
             Value::Bytes(bytes) => bytes.clone(),
             packed => unpack(packed, &earlier, known)?,
         };
-        // Hashes are needed only when a later packed change names this one.
+        // Hashes are needed only when a later packed change names this one;
+        // a deflated change must be parsed for its hash.
         let hash = if data.len() > 1 {
-            Change::from_bytes(bytes.clone()).map_or(ChangeHash([0; 32]), |c| c.hash())
+            change_hash(&bytes)
+                .or_else(|| Change::from_bytes(bytes.clone()).ok().map(|c| c.hash()))
+                .unwrap_or(ChangeHash([0; 32]))
         } else {
             ChangeHash([0; 32])
         };
