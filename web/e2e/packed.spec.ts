@@ -31,12 +31,16 @@ function watchSyncs(page: Page): Promise<SyncSeen>[] {
   return seen;
 }
 
-test("a phone pulls another agent's new contacts and edits as packed changes, rebuilt without falling back", async ({ phones }) => {
-  // Arrange: two phones up to date; Youssef's syncs are watched.
+test("a phone on a 2G link pulls another agent's new contacts and edits as packed changes, rebuilt without falling back", async ({ phones }) => {
+  // Arrange: two phones up to date; Youssef's is on a 2G link (as the
+  // browser's Network Information API reports it), and its syncs are watched.
   const amina = await phones.open();
   await amina.enrol(AMINA);
   const youssef = await phones.open();
   await youssef.enrol(YOUSSEF);
+  await youssef.page.evaluate(() => {
+    Object.defineProperty(navigator, "connection", { value: { effectiveType: "2g", saveData: false }, configurable: true });
+  });
   const syncs = watchSyncs(youssef.page);
   const names = [unique("Mariam"), unique("Idriss")];
   const contacts = amina.contacts();

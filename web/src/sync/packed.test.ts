@@ -5,6 +5,7 @@ import { contactToForm, updateContact, type ContactDoc } from "../model/contact"
 import { FakeServer } from "../testing/fake-server";
 import { addContact, enrolPhone } from "../testing/phone";
 import { decodeCbor, type CborValue } from "./cbor";
+import { packChangesFor, type LinkHint } from "./engine";
 import { PackedChangeError, unpackItem, type PullData } from "./packed";
 
 /**
@@ -90,10 +91,25 @@ describe("packed changes", () => {
     for (const b of bogus) expect(() => unpackItem([b], nothingHeld)).toThrow(PackedChangeError);
   });
 
-  it("asks for packed changes, and for plain ones again after one could not be rebuilt", async () => {
+  it("asks for packed changes on a slow link only", async () => {
+    expect(packChangesFor(undefined)).toBe(false);
+    expect(packChangesFor({ effectiveType: "4g" })).toBe(false);
+    expect(packChangesFor({ effectiveType: "4g", saveData: true })).toBe(true);
+    for (const slow of ["slow-2g", "2g", "3g"]) expect(packChangesFor({ effectiveType: slow })).toBe(true);
+    const server = new FakeServer();
+    let link: LinkHint = { effectiveType: "4g" };
+    const phone = await enrolPhone(server, undefined, { link: () => link });
+    await phone.engine.syncUntilIdle();
+    link = { effectiveType: "2g" };
+    await addContact(phone);
+    await phone.engine.syncUntilIdle();
+    expect(server.packAsked).toEqual([false, true]);
+  });
+
+  it("asks for plain changes again after a packed one could not be rebuilt", async () => {
     const server = new FakeServer();
     const author = await enrolPhone(server);
-    const reader = await enrolPhone(server);
+    const reader = await enrolPhone(server, undefined, { link: () => ({ effectiveType: "2g" }) });
     const id = await addContact(author);
     await author.engine.syncUntilIdle();
     await reader.engine.syncUntilIdle();

@@ -5,7 +5,7 @@ import { Documents } from "../store/documents";
 import { MemoryBackend } from "../store/memory";
 import type { Account } from "../store/types";
 import { Vault } from "../store/vault";
-import { SyncEngine } from "../sync/engine";
+import { SyncEngine, type LinkHint } from "../sync/engine";
 import type { FakeServer } from "./fake-server";
 import { createContact, emptyContactForm, type ContactForm } from "../model/contact";
 import type { Author } from "../model/common";
@@ -23,7 +23,13 @@ export interface TestPhone {
   readonly author: Author;
 }
 
-export async function enrolPhone(server: FakeServer, backend: StorageBackend = new MemoryBackend(), options: { pullBudget?: number } = {}): Promise<TestPhone> {
+/** What a test phone's sync engine is told: its page size, its link. */
+export interface PhoneOptions {
+  readonly pullBudget?: number;
+  readonly link?: () => LinkHint | undefined;
+}
+
+export async function enrolPhone(server: FakeServer, backend: StorageBackend = new MemoryBackend(), options: PhoneOptions = {}): Promise<TestPhone> {
   const deviceId = randomUuid();
   const account: Account = {
     deviceId,
@@ -42,7 +48,7 @@ export async function enrolPhone(server: FakeServer, backend: StorageBackend = n
 }
 
 /** The same phone after a restart: the vault unlocked again from what the backend holds. */
-export async function reopenPhone(server: FakeServer, backend: StorageBackend, options: { pullBudget?: number } = {}): Promise<TestPhone> {
+export async function reopenPhone(server: FakeServer, backend: StorageBackend, options: PhoneOptions = {}): Promise<TestPhone> {
   const vault = await Vault.unlock(backend, PIN);
   if (!vault) throw new Error("the test PIN did not unlock the vault");
   const account = await vault.readMeta<Account>("account");
@@ -50,7 +56,7 @@ export async function reopenPhone(server: FakeServer, backend: StorageBackend, o
   return assemble(server, backend, vault, account, options);
 }
 
-function assemble(server: FakeServer, backend: StorageBackend, vault: Vault, account: Account, options: { pullBudget?: number }): TestPhone {
+function assemble(server: FakeServer, backend: StorageBackend, vault: Vault, account: Account, options: PhoneOptions): TestPhone {
   const engine = new SyncEngine(vault, server.transport(), account, options);
   const docs = new Documents(vault, account.actor);
   return { backend, vault, docs, engine, account, author: { userId: account.userId, agencyId: account.agencyId } };
