@@ -64,12 +64,6 @@ struct LocalDoc {
     check: bool,
 }
 
-/// An item's data as it arrived.
-enum Data {
-    Plain(Vec<Vec<u8>>),
-    Packed(Vec<ciborium::Value>),
-}
-
 /// The change of `doc` whose hash starts with `prefix`: usually a head (an
 /// edit made on the document as everybody had it), else any change.
 fn held_change(doc: &Automerge, prefix: &[u8]) -> Option<ChangeHash> {
@@ -350,26 +344,24 @@ impl Device {
     }
 
     fn apply_item(&mut self, id: DocumentId, item_type: Option<RecordType>, kind: ItemKind) -> Result<(), DeviceError> {
-        let data = match kind {
-            ItemKind::Erased => {
-                self.docs.remove(&id);
-                self.erased.insert(id);
-                return Ok(());
-            }
-            ItemKind::Changes(changes) => Data::Plain(changes),
-            ItemKind::Packed(values) => Data::Packed(values),
-            ItemKind::Snapshot(bytes) => Data::Plain(vec![bytes]),
-        };
+        if kind == ItemKind::Erased {
+            self.docs.remove(&id);
+            self.erased.insert(id);
+            return Ok(());
+        }
         let (mut doc, was_clean) = match self.docs.get(&id) {
             Some(local) => (Automerge::load(&local.saved)?, !local.dirty),
             None => (Automerge::new(), true),
         };
-        let data = match data {
-            Data::Plain(chunks) => chunks,
-            Data::Packed(values) => {
+        let data = match kind {
+            ItemKind::Changes(changes) => changes,
+            ItemKind::Snapshot(bytes) => vec![bytes],
+            // Rebuilt against the local copy, which holds their dependencies.
+            ItemKind::Packed(values) => {
                 let known = |prefix: &[u8]| held_change(&doc, prefix);
                 pack::unpack_item(&values, &known).map_err(|source| DeviceError::Packed { doc: id, source })?
             }
+            ItemKind::Erased => Vec::new(),
         };
         for chunk in &data {
             doc.load_incremental(chunk)?;
