@@ -5,12 +5,17 @@
 #   bench/compare.sh                 the tiny version (under 3 minutes): checks
 #                                    that everything runs and that Relais loses
 #                                    nothing; report in target/bench-compare/
-#   bench/compare.sh --scale full    the real run (tens of minutes on 2 cores);
-#                                    writes docs/benchmarks-compare.md and
+#   bench/compare.sh --scale full    the real run (about an hour and a half
+#                                    on 2 cores, and 17 GiB of memory at its
+#                                    peak: automerge-repo at 100,000
+#                                    documents); writes
+#                                    docs/benchmarks-compare.md and
 #                                    docs/compare-chart.svg
 #   bench/compare.sh --workloads w1,w3 --systems relais,pouchdb   a subset
 #   bench/compare.sh --scale full --systems relais --merge FILE    rerun one
 #                                    system, keeping the others' runs from FILE
+#   bench/compare.sh --scale full --skip '{"automerge-repo": {"w2": "why"}}'
+#                                    leave a run out (reported as skipped)
 #
 # Builds target/release/relais, installs the peers with `npm ci` in
 # bench/compare (nothing of theirs is committed beyond the lock file), and
@@ -26,8 +31,8 @@ extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) scale="${2:?--scale needs tiny or full}"; shift ;;
-        --workloads|--systems|--limit|--merge) extra+=("$1" "${2:?$1 needs a value}"); shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --workloads|--systems|--limit|--merge|--skip) extra+=("$1" "${2:?$1 needs a value}"); shift ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -62,6 +67,9 @@ if ! (cd "$root/bench/compare" && npm ci --no-audit --no-fund --loglevel=error >
     echo "npm ci refused the lock file; installing the locked versions with npm install" >&2
     (cd "$root/bench/compare" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+
+echo "== checking the benchmark's own helpers"
+node --test "$root/bench/compare/seed.test.mjs"
 
 machine="$(
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -104,8 +104,11 @@ function targets(floors, results) {
     const p = peer("pouchdb", "w2");
     const a = peer("automerge-repo", "w2");
     out.push(`| W2: at least 5× fewer bytes than PouchDB | ${p?.result ? `${(total(p) / total(w2)).toFixed(1)}×` : "–"} | ${verdict(p?.result ? total(p) / total(w2) >= 5 : null)} |`);
-    out.push(`| W2: at least 1,000× fewer bytes than automerge-repo | ${a?.result ? `${(total(a) / total(w2)).toFixed(0)}×` : "–"} | ${verdict(a?.result ? total(a) / total(w2) >= 1000 : null)} |`);
-    // automerge-repo is not run at 100,000 contacts (run.mjs, SKIP); at 20,000 it is, by hand.
+    out.push(
+      `| W2: at least 1,000× fewer bytes than automerge-repo | ${a?.result ? `${(total(a) / total(w2)).toFixed(0)}× (${bytes(total(w2))} vs ${bytes(total(a))})` : "–"} | ${verdict(a?.result ? total(a) / total(w2) >= 1000 : null)} |`,
+    );
+    // automerge-repo's W2 at 100,000 contacts is run by hand (run.mjs, SKIP), and so is W2 at 20,000;
+    // the 20,000-contact row stands in when the full-size one was not run.
     const [midRelais, midPeer] = [relais("w2mid"), peer("automerge-repo", "w2mid")];
     if (!a?.result && midRelais?.result && midPeer?.result) {
       const times = total(midPeer) / total(midRelais);

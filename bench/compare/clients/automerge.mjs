@@ -35,7 +35,7 @@ import { Repo, encodeHeads, generateAutomergeUrl, parseAutomergeUrl, stringifyAu
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { Counter, ImmutableString, change, free, from, getHeads, save } from "@automerge/automerge";
 import { check, finish, inParallel, measure, options, readWorkload } from "./common.mjs";
-import { importSeeded, readSeed, sameHeads, writeSeed } from "../seed.mjs";
+import { importSeeded, readSeed, reserveWasmMemory, sameHeads, writeSeed } from "../seed.mjs";
 
 const TEXT_FIELDS = new Set(["skills", "notes", "note"]);
 const COUNTERS = new Set(["reached", "women_reached"]);
@@ -282,6 +282,12 @@ const expectedDocuments = workload.expects.find((e) => e.what === "documents")?.
 const holdsAll = (phone) =>
   phone.handles.size >= expectedDocuments && [...phone.handles.values()].every((h) => h && h.isReady());
 
+/** Reserve WebAssembly memory for every document of the agency (seed.mjs, `reserveWasmMemory`). */
+function reserve(who) {
+  const reserved = reserveWasmMemory(expectedDocuments);
+  if (reserved > 0) process.stderr.write(`${who} reserved ${Math.round(reserved / 2 ** 20)} MiB of WebAssembly memory for ${expectedDocuments} documents\n`);
+}
+
 if (opts.worker !== undefined) await worker(Number(opts.worker));
 else await orchestrate();
 
@@ -321,6 +327,7 @@ async function worker(i) {
   const all = () => [phone.index, ...phone.handles.values()];
   const requests = {
     async setUp() {
+      reserve(phone.name);
       if (joining) return {};
       const loading = performance.now();
       phone.index = imported(seed.index);
@@ -472,6 +479,7 @@ async function orchestrate() {
   const finals = await Promise.all(workers.map((w) => w.ask("finish")));
 
   // The server's copy, through a fresh device.
+  reserve("checker");
   const checker = device("checker");
   connect(checker, server);
   await joined(checker);

@@ -14,7 +14,7 @@ import { Repo } from "@automerge/automerge-repo";
 import { NodeWSServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { WebSocketServer } from "ws";
-import { importSeeded, readSeed } from "../seed.mjs";
+import { importSeeded, readSeed, reserveWasmMemory } from "../seed.mjs";
 
 /**
  * Keep-alive: the server pings every client at this interval and cuts off one
@@ -52,6 +52,8 @@ const FLUSH_CHUNK = 1_000;
 if (seedFile) {
   const seed = readSeed(seedFile);
   const docs = [seed.index, ...seed.records];
+  const reserved = reserveWasmMemory(docs.length);
+  if (reserved > 0) console.error(`server reserved ${Math.round(reserved / 2 ** 20)} MiB of WebAssembly memory for ${docs.length} documents`);
   for (let start = 0; start < docs.length; start += FLUSH_CHUNK) {
     const chunk = docs.slice(start, start + FLUSH_CHUNK);
     for (const doc of chunk) importSeeded(repo, doc, "the server");
