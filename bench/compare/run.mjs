@@ -41,11 +41,12 @@ const systems = (opts.systems ?? "relais,pouchdb,automerge-repo").split(",").fil
  * at the tiny scale and, at full scale, 480 s but for the runs whose setup
  * alone takes longer. automerge-repo imports its agency into the server and
  * into each device before the measured phase, and a fresh repo loads the
- * server's copy after it, to check it: on 2026-11-30, W0 took about 8
- * minutes in all, W1 7.5 and W2, at 100,000 documents, 22 (6 for the
+ * server's copy after it, to check it: on 2026-11-30, W0 took about 9
+ * minutes in all, W1 7.5 and W2, at 100,000 documents, 28 (6 for the
  * server, 10 for the device, 5 for the check; the measured phase 75 s, with
- * 8 GiB resident in the server and in the device). PouchDB's W2 took 30
- * minutes on the earlier machine.
+ * 8 GiB resident in the server and in the device). PouchDB's W2 took 9
+ * minutes (30 on an earlier, busier machine), most of it loading the
+ * device.
  */
 const LIMITS = { "automerge-repo": { w0: 1800, w1: 3600, w2: 5400, w2mid: 3600 }, pouchdb: { w2: 2400 } };
 const limitFor = (system, workload) => Number(opts.limit ?? (scale === "full" ? (LIMITS[system]?.[workload] ?? 480) : 150));
