@@ -107,8 +107,8 @@ function targets(floors, results) {
     out.push(
       `| W2: at least 1,000× fewer bytes than automerge-repo | ${a?.result ? `${(total(a) / total(w2)).toFixed(0)}× (${bytes(total(w2))} vs ${bytes(total(a))})` : "–"} | ${verdict(a?.result ? total(a) / total(w2) >= 1000 : null)} |`,
     );
-    // automerge-repo's W2 at 100,000 contacts is run by hand (run.mjs, SKIP), and so is W2 at 20,000;
-    // the 20,000-contact row stands in when the full-size one was not run.
+    // W2 at 20,000 contacts is run by hand (`--workloads w2mid`); its row stands in for automerge-repo's
+    // at 100,000 when that one was left out (`--skip`) or did not finish.
     const [midRelais, midPeer] = [relais("w2mid"), peer("automerge-repo", "w2mid")];
     if (!a?.result && midRelais?.result && midPeer?.result) {
       const times = total(midPeer) / total(midRelais);
